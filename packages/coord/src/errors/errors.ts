@@ -5,6 +5,13 @@ export interface CoordErrorDetails {
   readonly path?: string;
   readonly message?: string;
   readonly cause?: unknown;
+  /** For a failed multi: which op failed, and every op's result code (0, the failure, then -2s). */
+  readonly transaction?: TransactionFailure;
+}
+
+export interface TransactionFailure {
+  readonly failedIndex: number;
+  readonly codes: readonly number[];
 }
 
 /** Base of every error this package throws. `code` is ZooKeeper's numeric result code. */
@@ -13,6 +20,7 @@ export class CoordError extends Error {
   readonly codeName: ErrorCodeName | 'UNKNOWN';
   readonly retriable: boolean;
   readonly path: string | undefined;
+  readonly transaction: TransactionFailure | undefined;
 
   constructor(code: number, details: CoordErrorDetails = {}) {
     const codeName = errorCodeName(code);
@@ -23,6 +31,7 @@ export class CoordError extends Error {
     this.codeName = codeName;
     this.retriable = isRetriableCode(code);
     this.path = details.path;
+    this.transaction = details.transaction;
   }
 }
 

@@ -21,8 +21,10 @@ export const bool: Codec<boolean> = { minBytes: 1, write: (w, v) => void w.bool(
 export const buffer: Codec<Uint8Array | null> = { minBytes: 4, write: (w, v) => void w.buffer(v), read: (r) => r.buffer() };
 export const ustring: Codec<string> = { minBytes: 4, write: (w, v) => void w.ustring(v), read: (r) => r.ustring() };
 
-export function vector<T>(item: Codec<T>): Codec<T[]> {
+/** A vector: int32 count (-1 = null, read as []) then the items. `item` is exposed for tooling and tests. */
+export function vector<T>(item: Codec<T>): Codec<T[]> & { readonly item: Codec<T> } {
   return {
+    item,
     minBytes: 4,
     write(w, items) {
       w.int(items.length);

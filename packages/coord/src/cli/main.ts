@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// The `coord` command. Each subcommand lives in its own module and registers itself here.
+import { Command } from 'commander';
+import { registerShellCommand } from './shell/command.js';
+import { registerBenchCommand } from './bench/command.js';
+
+const program = new Command();
+program
+  .name('coord')
+  .description('coordlab: ZooKeeper-compatible coordination tools')
+  .showHelpAfterError('(run with --help for usage)');
+
+registerShellCommand(program);
+registerBenchCommand(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`coord: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

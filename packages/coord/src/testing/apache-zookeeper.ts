@@ -1,0 +1,252 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INSTALL_HINT, locateApacheZooKeeper, locateJava, type ApacheZooKeeperInstall } from './apache-zookeeper-install.js';
+import { getFreePort } from './free-port.js';
+import { fourLetterWord } from './four-letter-word.js';
+import { OutputTail } from './output-tail.js';
+
+export { apacheZooKeeperAvailable, locateApacheZooKeeper, locateJava, type ApacheZooKeeperInstall } from './apache-zookeeper-install.js';
+
+/** A standalone Apache ZooKeeper server in a child JVM, with its own temporary data directory. */
+export interface ApacheZooKeeper {
+  /** `127.0.0.1:<port>`. */
+  readonly connectString: string;
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** The JVM's process id (tests use it to check that stop() really ended the process). */
+  readonly pid: number;
+  /** The last lines the JVM printed (at the configured log level), for failure messages. */
+  recentOutput(): string;
+  /** SIGTERM, SIGKILL after a short grace, then removes the temporary directory. Idempotent. */
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export interface StartApacheZooKeeperOptions {
+  /** ZooKeeper's tickTime. Sessions are clamped to [2, 20] ticks, so 500 allows 1 s sessions. */
+  readonly tickTimeMs?: number;
+  /** More zoo.cfg lines; they override the defaults below. */
+  readonly extraConfig?: Readonly<Record<string, string>>;
+  /** How long to wait for `ruok`/`srvr` to answer. */
+  readonly startTimeoutMs?: number;
+  /** SLF4J level of the server's log (kept in memory, see recentOutput()). */
+  readonly logLevel?: 'error' | 'warn' | 'info' | 'debug';
+}
+
+const DEFAULT_TICK_TIME_MS = 2_000;
+const DEFAULT_START_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 3_000;
+const POLL_INTERVAL_MS = 100;
+const HOST = '127.0.0.1';
+/** A port picked free can be taken before the JVM binds it; then we pick again. */
+const BIND_ATTEMPTS = 3;
+
+/**
+ * JVM flags chosen for a test suite that starts several servers on a small machine: a small heap,
+ * the C1 compiler only and the serial collector start fastest and use least memory; no perf-data
+ * files in /tmp. extendedTypesEnabled turns on TTL nodes (createTTL is UNIMPLEMENTED without it).
+ */
+const JVM_FLAGS = [
+  '-Xmx256m',
+  '-Xms32m',
+  '-XX:TieredStopAtLevel=1',
+  '-XX:+UseSerialGC',
+  '-Xshare:auto',
+  '-XX:-UsePerfData',
+  '-XX:+ExitOnOutOfMemoryError',
+  '-Djava.awt.headless=true',
+  '-Dzookeeper.extendedTypesEnabled=true',
+  '-Dzookeeper.admin.enableServer=false',
+  '-Dzookeeper.4lw.commands.whitelist=*',
+];
+
+// Every JVM still running, so a test process that exits without stopping them does not leak.
+const live = new Map<ChildProcess, string>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const [child, dir] of live) {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+function zooCfg(dataDir: string, port: number, tickTimeMs: number, extra: Readonly<Record<string, string>>): string {
+  const entries: Record<string, string> = {
+    tickTime: String(tickTimeMs),
+    dataDir,
+    clientPort: String(port),
+    clientPortAddress: HOST,
+    '4lw.commands.whitelist': '*',
+    'admin.enableServer': 'false',
+    // Tests open many connections from one address; the default cap is 60.
+    maxClientCnxns: '0',
+    // A test oracle need not survive power loss; fsync per write is slow on shared CI disks.
+    forceSync: 'no',
+    ...extra,
+  };
+  return Object.entries(entries)
+    .map(([key, value]) => {
+      if (/[\r\n]/.test(key + value)) throw new Error(`zoo.cfg entry ${key} contains a line break`);
+      return `${key}=${value}\n`;
+    })
+    .join('');
+}
+
+function loggingFlags(install: ApacheZooKeeperInstall, level: string, confDir: string): { flags: string[]; files: Array<[string, string]> } {
+  switch (install.logBinding) {
+    case 'slf4j-simple':
+      return { flags: [`-Dorg.slf4j.simpleLogger.defaultLogLevel=${level}`, '-Dorg.slf4j.simpleLogger.logFile=System.err'], files: [] };
+    case 'logback': {
+      const file = join(confDir, 'logback.xml');
+      const xml =
+        '<configuration>\n' +
+        '  <appender name="ERR" class="ch.qos.logback.core.ConsoleAppender">\n' +
+        '    <target>System.err</target>\n' +
+        '    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n</pattern></encoder>\n' +
+        '  </appender>\n' +
+        `  <root level="${level.toUpperCase()}"><appender-ref ref="ERR"/></root>\n` +
+        '</configuration>\n';
+      return { flags: [`-Dlogback.configurationFile=${file}`], files: [[file, xml]] };
+    }
+    case 'none':
+      return { flags: [], files: [] };
+  }
+}
+
+interface Launched {
+  readonly child: ChildProcess;
+  readonly tail: OutputTail;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function launch(java: string, args: string[], tmp: string): Launched {
+  const child = spawn(java, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: tmp });
+  live.set(child, tmp);
+  const tail = new OutputTail(60);
+  child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    // 'error' (e.g. ENOENT for the java binary) is followed by no 'exit'; report it as an exit.
+    child.once('error', (err) => {
+      tail.push(Buffer.from(`spawn failed: ${err.message}\n`));
+      resolve({ code: null, signal: null });
+    });
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  void exited.then(() => live.delete(child));
+  return { child, tail, exited };
+}
+
+/** Resolves true when ruok says imok and srvr reports a serving server; false if the JVM exited. */
+async function waitReady(port: number, launched: Launched, deadline: number): Promise<boolean> {
+  let exited = false;
+  void launched.exited.then(() => {
+    exited = true;
+  });
+  while (Date.now() < deadline) {
+    if (exited) return false;
+    try {
+      const ruok = await fourLetterWord(HOST, port, 'ruok', 1_000);
+      // ruok answers as soon as the socket factory runs; srvr only once the server is serving.
+      if (ruok === 'imok' && /Mode: /.test(await fourLetterWord(HOST, port, 'srvr', 1_000))) return true;
+    } catch {
+      // not listening yet
+    }
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS)), launched.exited]);
+  }
+  return false;
+}
+
+async function terminate(launched: Launched): Promise<void> {
+  const { child, exited } = launched;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const graceOver = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), STOP_GRACE_MS);
+  });
+  const first = await Promise.race([exited, graceOver]);
+  clearTimeout(timer);
+  if (first === 'timeout') {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+function describeExit(result: { code: number | null; signal: NodeJS.Signals | null }): string {
+  return result.signal !== null ? `killed by ${result.signal}` : `exit code ${String(result.code)}`;
+}
+
+/**
+ * Starts Apache ZooKeeper (ZooKeeperServerMain, standalone) on a free loopback port and resolves
+ * once it serves requests. Throws, with the install hint, if no installation is found; rejects
+ * with the exit status and the JVM's last output lines if it fails to start in time.
+ */
+export async function startApacheZooKeeper(options: StartApacheZooKeeperOptions = {}): Promise<ApacheZooKeeper> {
+  const install = locateApacheZooKeeper();
+  const java = locateJava();
+  if (install === undefined) throw new Error(INSTALL_HINT);
+  if (java === undefined) throw new Error('No java binary found (set JAVA_HOME or put java on PATH); Apache ZooKeeper needs a JVM.');
+  installExitHook();
+
+  const tickTimeMs = options.tickTimeMs ?? DEFAULT_TICK_TIME_MS;
+  const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const deadline = Date.now() + startTimeoutMs;
+
+  for (let attempt = 1; ; attempt++) {
+    const tmp = await mkdtemp(join(tmpdir(), 'coordlab-zk-'));
+    const dataDir = join(tmp, 'data');
+    await mkdir(dataDir);
+    const port = await getFreePort(HOST);
+    const cfgPath = join(tmp, 'zoo.cfg');
+    await writeFile(cfgPath, zooCfg(dataDir, port, tickTimeMs, options.extraConfig ?? {}));
+    const logging = loggingFlags(install, options.logLevel ?? 'warn', tmp);
+    for (const [file, text] of logging.files) await writeFile(file, text);
+
+    const args = [...JVM_FLAGS, ...logging.flags, '-cp', install.classpath.join(':'), 'org.apache.zookeeper.server.ZooKeeperServerMain', cfgPath];
+    const launched = launch(java, args, tmp);
+    if (await waitReady(port, launched, deadline)) return handle(launched, port, dataDir, tmp);
+
+    await terminate(launched);
+    const status = describeExit(await launched.exited);
+    await rm(tmp, { recursive: true, force: true });
+    const output = launched.tail.text();
+    if (/BindException|Address already in use/.test(output) && attempt < BIND_ATTEMPTS && Date.now() < deadline) continue;
+    const why = Date.now() >= deadline ? `did not answer ruok/srvr within ${startTimeoutMs} ms` : 'exited during start-up';
+    throw new Error(
+      `Apache ZooKeeper on ${HOST}:${port} ${why} (${status}; install ${install.home}).\n` +
+        `Last output:\n${output === '' ? '(none)' : output}`,
+    );
+  }
+}
+
+function handle(launched: Launched, port: number, dataDir: string, tmp: string): ApacheZooKeeper {
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await terminate(launched);
+      live.delete(launched.child);
+      await rm(tmp, { recursive: true, force: true, maxRetries: 3 });
+    })();
+    return stopping;
+  };
+  return {
+    connectString: `${HOST}:${port}`,
+    host: HOST,
+    port,
+    dataDir,
+    pid: launched.child.pid ?? -1,
+    recentOutput: () => launched.tail.text(),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}

@@ -1,0 +1,6 @@
+export * from './free-port.js';
+export * from './four-letter-word.js';
+export * from './apache-zookeeper-install.js';
+export * from './apache-zookeeper.js';
+export * from './tcp-proxy.js';
+export * from './client-faults.js';
