@@ -2,6 +2,8 @@
  * Jute binary writer (BinaryOutputArchive): big-endian, no tags, no padding.
  * Longs are bigint so zxids and session ids keep all 64 bits.
  */
+import { MarshallingError } from '../errors/errors.js';
+
 const textEncoder = new TextEncoder();
 
 export class JuteWriter {
@@ -27,8 +29,12 @@ export class JuteWriter {
   }
 
   int(value: number): this {
+    // Refuse rather than wrap: a version or timeout outside int32 is a caller bug, not data.
+    if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) {
+      throw new MarshallingError({ message: `${value} is not a 32-bit integer` });
+    }
     this.ensure(4);
-    this.buf.writeInt32BE(value | 0, this.pos);
+    this.buf.writeInt32BE(value, this.pos);
     this.pos += 4;
     return this;
   }

@@ -160,12 +160,12 @@ describe('typed errors', () => {
   });
 
   it.each([
-    [ConnectionLossError, true],
-    [SessionExpiredError, true],
-    [NoNodeError, false],
-    [NodeExistsError, false],
-    [BadVersionError, false],
-  ] as const)('%o retriable is %s', (ErrorClass, expected) => {
+    { ErrorClass: ConnectionLossError, expected: true },
+    { ErrorClass: SessionExpiredError, expected: true },
+    { ErrorClass: NoNodeError, expected: false },
+    { ErrorClass: NodeExistsError, expected: false },
+    { ErrorClass: BadVersionError, expected: false },
+  ])('$ErrorClass.name retriable is $expected', ({ ErrorClass, expected }) => {
     expect(new ErrorClass().retriable).toBe(expected);
   });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MarshallingError } from '../../../src/errors/errors.js';
 import { bool, buffer, decode, empty, encode, int, long, record, ustring, vector } from '../../../src/jute/codec.js';
 import { JuteReader } from '../../../src/jute/reader.js';
@@ -20,6 +20,10 @@ describe('int', () => {
   ])('%d is 4 bytes big-endian %s', (value, bytes) => {
     expect(toHex(encode(int, value))).toBe(bytes);
     expect(decode(int, fromHex(bytes))).toBe(value);
+  });
+
+  it.each([0x80000000, -0x80000001, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses %d instead of wrapping it', (value) => {
+    expect(() => encode(int, value)).toThrow(MarshallingError);
   });
 });
 
@@ -166,6 +170,18 @@ describe('vector', () => {
     expect(() => decode(vector(ustring), fromHex('7fffffff'))).toThrow(MarshallingError);
     // Two ints claimed, one present.
     expect(() => decode(ints, fromHex('00000002 00000001'))).toThrow(MarshallingError);
+  });
+
+  it('bounds the count by the item minBytes, so no item is read for an impossible count', () => {
+    const pair = record({ a: long, b: long });
+    expect(pair.minBytes).toBe(16);
+    const reads = vi.spyOn(pair, 'read');
+    // Three 16-byte items claimed with 40 bytes left: 40 one-byte items would fit, these do not.
+    expect(() => decode(vector(pair), Buffer.concat([fromHex('00000003'), Buffer.alloc(40)]))).toThrow(MarshallingError);
+    expect(reads).not.toHaveBeenCalled();
+    // Exactly enough bytes is fine.
+    expect(decode(vector(pair), Buffer.concat([fromHex('00000003'), Buffer.alloc(48)]))).toHaveLength(3);
+    expect(reads).toHaveBeenCalledTimes(3);
   });
 
   it('rejects a count below -1', () => {

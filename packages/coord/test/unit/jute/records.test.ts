@@ -22,8 +22,8 @@ import { isRecordCodec, juteTypeName, recordModuleCodecs } from './schema.js';
 /**
  * The record declarations of zookeeper.jute (apache/zookeeper, zookeeper-jute/src/main/resources),
  * reduced to one `type name;` per field with the package prefixes dropped. ClientInfo and
- * WhoAmIResponse come from the 3.9 additions (whoAmI, opcode 107). Every record codec we export
- * must match one of these exactly, field for field.
+ * WhoAmIResponse are the whoAmI (opcode 107) records added in 3.9 (reference §1.4). Every record
+ * codec we export must match one of these exactly, field for field, and vice versa.
  */
 const zookeeperJute = `
   class Id { ustring scheme; ustring id; }
