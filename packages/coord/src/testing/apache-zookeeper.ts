@@ -64,19 +64,25 @@ const JVM_FLAGS = [
   '-Dzookeeper.4lw.commands.whitelist=*',
 ];
 
-// Every JVM still running, so a test process that exits without stopping them does not leak.
-const live = new Map<ChildProcess, string>();
+// Every JVM still running and every temporary directory not yet removed, so a test process that
+// exits without calling stop() leaks neither. ('exit' handlers must be synchronous: SIGKILL and
+// rmSync. A Ctrl-C in a terminal reaches the JVM directly, as it shares our process group.)
+const liveChildren = new Set<ChildProcess>();
+const liveDirs = new Set<string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const [child, dir] of live) {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    }
+    for (const child of liveChildren) child.kill('SIGKILL');
+    for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
   });
+}
+
+async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  liveDirs.delete(dir);
 }
 
 function zooCfg(dataDir: string, port: number, tickTimeMs: number, extra: Readonly<Record<string, string>>): string {
@@ -128,9 +134,9 @@ interface Launched {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function launch(java: string, args: string[], tmp: string): Launched {
-  const child = spawn(java, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: tmp });
-  live.set(child, tmp);
+function launch(java: string, args: string[], cwd: string): Launched {
+  const child = spawn(java, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+  liveChildren.add(child);
   const tail = new OutputTail(60);
   child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
@@ -142,28 +148,41 @@ function launch(java: string, args: string[], tmp: string): Launched {
     });
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  void exited.then(() => live.delete(child));
+  void exited.then(() => liveChildren.delete(child));
   return { child, tail, exited };
 }
 
-/** Resolves true when ruok says imok and srvr reports a serving server; false if the JVM exited. */
-async function waitReady(port: number, launched: Launched, deadline: number): Promise<boolean> {
+/**
+ * Polls until ruok says imok and srvr reports a serving server (ruok answers as soon as the socket
+ * factory runs; srvr only once the server is serving), or the JVM exits, or the deadline passes.
+ */
+async function waitReady(port: number, dataDir: string, launched: Launched, deadline: number): Promise<'ready' | 'exited' | 'timeout'> {
   let exited = false;
   void launched.exited.then(() => {
     exited = true;
   });
   while (Date.now() < deadline) {
-    if (exited) return false;
+    if (exited) return 'exited';
     try {
-      const ruok = await fourLetterWord(HOST, port, 'ruok', 1_000);
-      // ruok answers as soon as the socket factory runs; srvr only once the server is serving.
-      if (ruok === 'imok' && /Mode: /.test(await fourLetterWord(HOST, port, 'srvr', 1_000))) return true;
+      if ((await fourLetterWord(HOST, port, 'ruok', 1_000)) === 'imok' && /Mode: /.test(await fourLetterWord(HOST, port, 'srvr', 1_000))) {
+        return (await isOurs(port, dataDir)) ? 'ready' : 'exited';
+      }
     } catch {
       // not listening yet
     }
     await Promise.race([new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS)), launched.exited]);
   }
-  return false;
+  return exited ? 'exited' : 'timeout';
+}
+
+/**
+ * Whether the server answering on `port` is the one we started: another process may have taken
+ * the port between getFreePort() and the JVM's bind (ours then exits with a BindException).
+ * `conf` names the data directory; if conf is not whitelisted (extraConfig), trust the port.
+ */
+async function isOurs(port: number, dataDir: string): Promise<boolean> {
+  const conf = await fourLetterWord(HOST, port, 'conf', 1_000);
+  return !conf.includes('dataDir=') || conf.includes(`dataDir=${dataDir}`);
 }
 
 async function terminate(launched: Launched): Promise<void> {
@@ -204,6 +223,7 @@ export async function startApacheZooKeeper(options: StartApacheZooKeeperOptions 
 
   for (let attempt = 1; ; attempt++) {
     const tmp = await mkdtemp(join(tmpdir(), 'coordlab-zk-'));
+    liveDirs.add(tmp);
     const dataDir = join(tmp, 'data');
     await mkdir(dataDir);
     const port = await getFreePort(HOST);
@@ -214,14 +234,15 @@ export async function startApacheZooKeeper(options: StartApacheZooKeeperOptions 
 
     const args = [...JVM_FLAGS, ...logging.flags, '-cp', install.classpath.join(':'), 'org.apache.zookeeper.server.ZooKeeperServerMain', cfgPath];
     const launched = launch(java, args, tmp);
-    if (await waitReady(port, launched, deadline)) return handle(launched, port, dataDir, tmp);
+    const outcome = await waitReady(port, dataDir, launched, deadline);
+    if (outcome === 'ready') return handle(launched, port, dataDir, tmp);
 
     await terminate(launched);
     const status = describeExit(await launched.exited);
-    await rm(tmp, { recursive: true, force: true });
+    await removeDir(tmp);
     const output = launched.tail.text();
     if (/BindException|Address already in use/.test(output) && attempt < BIND_ATTEMPTS && Date.now() < deadline) continue;
-    const why = Date.now() >= deadline ? `did not answer ruok/srvr within ${startTimeoutMs} ms` : 'exited during start-up';
+    const why = outcome === 'timeout' ? `did not answer ruok/srvr within ${startTimeoutMs} ms and was stopped` : 'exited during start-up';
     throw new Error(
       `Apache ZooKeeper on ${HOST}:${port} ${why} (${status}; install ${install.home}).\n` +
         `Last output:\n${output === '' ? '(none)' : output}`,
@@ -234,8 +255,7 @@ function handle(launched: Launched, port: number, dataDir: string, tmp: string):
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       await terminate(launched);
-      live.delete(launched.child);
-      await rm(tmp, { recursive: true, force: true, maxRetries: 3 });
+      await removeDir(tmp);
     })();
     return stopping;
   };
