@@ -1,0 +1,203 @@
+import { NodeExistsError, NoNodeError } from '../errors/errors.js';
+import type { ACL, Stat, StatPersisted } from '../jute/records/data.js';
+import { Perms } from '../jute/opcodes.js';
+import { parentOf } from '../util/paths.js';
+import { ephemeralKind } from './ephemeral-type.js';
+
+/** One znode. `stat.cversion` is the stored count of child creates (see statOf). */
+export interface DataNode {
+  data: Uint8Array | null;
+  acl: ACL[];
+  stat: StatPersisted;
+  readonly children: Set<string>;
+}
+
+export const ROOT = '/';
+export const SYSTEM_NODE = '/zookeeper';
+export const QUOTA_NODE = '/zookeeper/quota';
+export const CONFIG_NODE = '/zookeeper/config';
+
+const READ_ACL_UNSAFE: ACL[] = [{ perms: Perms.READ, id: { scheme: 'world', id: 'anyone' } }];
+const OPEN_ACL_UNSAFE: ACL[] = [{ perms: Perms.ALL, id: { scheme: 'world', id: 'anyone' } }];
+
+function zeroStat(): StatPersisted {
+  return { czxid: 0n, mzxid: 0n, ctime: 0n, mtime: 0n, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0n, pzxid: 0n };
+}
+
+function lastSegment(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
+ * The in-memory tree (ZooKeeper's DataTree). Pure: it changes only when apply() hands it a
+ * transaction, and takes zxids and times from the transaction, never from a clock.
+ */
+export class DataTree {
+  readonly nodes = new Map<string, DataNode>();
+  /** Session id → paths of its ephemeral nodes. */
+  readonly ephemerals = new Map<bigint, Set<string>>();
+  readonly containers = new Set<string>();
+  readonly ttls = new Set<string>();
+  lastProcessedZxid = 0n;
+  private dataBytes = 0;
+
+  constructor(configData: Uint8Array = new Uint8Array(0)) {
+    this.nodes.set(ROOT, { data: new Uint8Array(0), acl: OPEN_ACL_UNSAFE, stat: zeroStat(), children: new Set() });
+    this.dataBytes = ROOT.length;
+    this.addSystemNode(SYSTEM_NODE, new Uint8Array(0), OPEN_ACL_UNSAFE);
+    this.addSystemNode(QUOTA_NODE, new Uint8Array(0), OPEN_ACL_UNSAFE);
+    // Read-only to clients. ZooKeeper installs the ACL with setACL(path, acl, -1), which stores
+    // the version argument as aversion: the node's aversion is -1.
+    this.addSystemNode(CONFIG_NODE, configData, READ_ACL_UNSAFE);
+    (this.nodes.get(CONFIG_NODE) as DataNode).stat.aversion = -1;
+  }
+
+  private addSystemNode(path: string, data: Uint8Array, acl: ACL[]): void {
+    this.nodes.set(path, { data, acl, stat: zeroStat(), children: new Set() });
+    this.nodes.get(parentOf(path))?.children.add(lastSegment(path));
+    this.dataBytes += path.length + data.length;
+  }
+
+  get(path: string): DataNode | undefined {
+    return this.nodes.get(path);
+  }
+
+  /**
+   * Node count as ZooKeeper reports it (mntr zk_znode_count, srvr "Node count"): its map holds
+   * the root under both "" and "/", so a fresh server says 5 for 4 nodes.
+   */
+  get nodeCount(): number {
+    return this.nodes.size + 1;
+  }
+
+  /** Path lengths plus data lengths, as ZooKeeper's approximate_data_size. */
+  get approximateDataSize(): number {
+    return this.dataBytes;
+  }
+
+  get ephemeralCount(): number {
+    let n = 0;
+    for (const set of this.ephemerals.values()) n += set.size;
+    return n;
+  }
+
+  /** The Stat a client sees: cversion as creates + deletes, and no owner for containers and TTL nodes. */
+  statOf(node: DataNode): Stat {
+    const s = node.stat;
+    const owner = ephemeralKind(s.ephemeralOwner) === 'ephemeral' ? s.ephemeralOwner : 0n;
+    return {
+      czxid: s.czxid,
+      mzxid: s.mzxid,
+      ctime: s.ctime,
+      mtime: s.mtime,
+      version: s.version,
+      cversion: s.cversion * 2 - node.children.size,
+      aversion: s.aversion,
+      ephemeralOwner: owner,
+      dataLength: node.data?.length ?? 0,
+      numChildren: node.children.size,
+      pzxid: s.pzxid,
+    };
+  }
+
+  createNode(path: string, data: Uint8Array | null, acl: ACL[], ephemeralOwner: bigint, parentCVersion: number, zxid: bigint, time: bigint): void {
+    const parent = this.nodes.get(parentOf(path));
+    if (parent === undefined) throw new NoNodeError({ path });
+    if (this.nodes.has(path)) throw new NodeExistsError({ path });
+    parent.children.add(lastSegment(path));
+    parent.stat.cversion = parentCVersion;
+    parent.stat.pzxid = zxid;
+    const stat: StatPersisted = { czxid: zxid, mzxid: zxid, ctime: time, mtime: time, version: 0, cversion: 0, aversion: 0, ephemeralOwner, pzxid: zxid };
+    this.nodes.set(path, { data, acl, stat, children: new Set() });
+    this.dataBytes += path.length + (data?.length ?? 0);
+    switch (ephemeralKind(ephemeralOwner)) {
+      case 'container':
+        this.containers.add(path);
+        break;
+      case 'ttl':
+        this.ttls.add(path);
+        break;
+      case 'ephemeral': {
+        let set = this.ephemerals.get(ephemeralOwner);
+        if (set === undefined) this.ephemerals.set(ephemeralOwner, (set = new Set()));
+        set.add(path);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  deleteNode(path: string, zxid: bigint): DataNode {
+    const node = this.nodes.get(path);
+    if (node === undefined) throw new NoNodeError({ path });
+    const parent = this.nodes.get(parentOf(path));
+    this.nodes.delete(path);
+    this.dataBytes -= path.length + (node.data?.length ?? 0);
+    if (parent !== undefined) {
+      parent.children.delete(lastSegment(path));
+      // Deletes move only pzxid; cversion counts creates (see statOf).
+      parent.stat.pzxid = zxid;
+    }
+    const owner = node.stat.ephemeralOwner;
+    switch (ephemeralKind(owner)) {
+      case 'container':
+        this.containers.delete(path);
+        break;
+      case 'ttl':
+        this.ttls.delete(path);
+        break;
+      case 'ephemeral': {
+        const set = this.ephemerals.get(owner);
+        set?.delete(path);
+        if (set?.size === 0) this.ephemerals.delete(owner);
+        break;
+      }
+      default:
+        break;
+    }
+    return node;
+  }
+
+  setData(path: string, data: Uint8Array | null, version: number, zxid: bigint, time: bigint): DataNode {
+    const node = this.nodes.get(path);
+    if (node === undefined) throw new NoNodeError({ path });
+    this.dataBytes += (data?.length ?? 0) - (node.data?.length ?? 0);
+    node.data = data;
+    node.stat.version = version;
+    node.stat.mzxid = zxid;
+    node.stat.mtime = time;
+    return node;
+  }
+
+  setACL(path: string, acl: ACL[], aversion: number): DataNode {
+    const node = this.nodes.get(path);
+    if (node === undefined) throw new NoNodeError({ path });
+    node.acl = acl;
+    node.stat.aversion = aversion;
+    return node;
+  }
+
+  /** Paths of a session's ephemerals, deepest first so children go before parents. */
+  ephemeralsOf(sessionId: bigint): string[] {
+    return [...(this.ephemerals.get(sessionId) ?? [])].sort((a, b) => b.length - a.length || (a < b ? 1 : -1));
+  }
+
+  /** Number of descendants of a node, not counting the node itself. */
+  countDescendants(path: string): number {
+    const node = this.nodes.get(path);
+    if (node === undefined) return 0;
+    let n = 0;
+    const stack = [path];
+    while (stack.length > 0) {
+      const p = stack.pop() as string;
+      const children = this.nodes.get(p)?.children;
+      if (children === undefined) continue;
+      for (const c of children) {
+        n++;
+        stack.push(p === ROOT ? `/${c}` : `${p}/${c}`);
+      }
+    }
+    return n;
+  }
+}

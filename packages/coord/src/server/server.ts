@@ -1,0 +1,177 @@
+import net from 'node:net';
+import { BadArgumentsError } from '../errors/errors.js';
+import { RealClock, type Clock, type TimerHandle } from '../util/clock.js';
+import { ServerConnection } from './connection-handler.js';
+import { ContainerSweeper } from './container-sweeper.js';
+import { answerFourLetterWord, type FourLetterWordContext } from './four-letter-words.js';
+import { ServerCore } from './zk-server.js';
+
+export interface ServerOptions {
+  /** Address to listen on. Default 127.0.0.1. */
+  readonly host?: string;
+  /** Client port; 0 (the default) picks a free one. */
+  readonly port?: number;
+  /** 1..254; the top byte of every session id. Default 1. */
+  readonly serverId?: number;
+  /** ZooKeeper's tickTime. Default 2000. */
+  readonly tickTimeMs?: number;
+  /** Default 2 × tickTime. */
+  readonly minSessionTimeoutMs?: number;
+  /** Default 20 × tickTime. */
+  readonly maxSessionTimeoutMs?: number;
+  /** Largest request frame (jute.maxbuffer). Default 0xfffff. */
+  readonly maxFrameBytes?: number;
+  /** Connections allowed from one IP address (maxClientCnxns); 0 = unlimited. Default 60. */
+  readonly maxClientConnections?: number;
+  /** TTL nodes (zookeeper.extendedTypesEnabled). Default true. */
+  readonly extendedTypesEnabled?: boolean;
+  /** `super:<base64 sha1 of super:password>`: that digest identity bypasses ACLs. */
+  readonly superDigest?: string;
+  /** Four-letter words allowed (4lw.commands.whitelist): a list, or '*'. Default ['srvr']. */
+  readonly fourLetterWords?: readonly string[] | '*';
+  /** How often empty containers and expired TTL nodes are removed (znode.container.checkIntervalMs). Default 60000. */
+  readonly containerCheckIntervalMs?: number;
+  /** Per-connection output buffered for a slow reader before its input is paused. Default 4 MiB. */
+  readonly maxQueuedBytesPerConnection?: number;
+  readonly clock?: Clock;
+  readonly log?: (level: 'debug' | 'info' | 'warn', message: string) => void;
+}
+
+/**
+ * A standalone coord server speaking the ZooKeeper protocol. `start()` listens; `stop()`
+ * closes every connection and the listener. The tree lives in memory (the durability issue
+ * adds the on-disk log).
+ */
+export class CoordServer {
+  readonly core: ServerCore;
+  private readonly listener: net.Server;
+  private readonly connections = new Set<ServerConnection>();
+  private readonly perIp = new Map<string, number>();
+  private nextConnectionId = 1;
+  private tickTimer: TimerHandle | undefined;
+  private readonly sweeper: ContainerSweeper;
+  private readonly clock: Clock;
+  private readonly fourLetterContext: FourLetterWordContext;
+  private boundPort = 0;
+  private stopped = false;
+
+  constructor(private readonly options: ServerOptions = {}) {
+    const tickTimeMs = options.tickTimeMs ?? 2000;
+    const serverId = options.serverId ?? 1;
+    if (!Number.isInteger(tickTimeMs) || tickTimeMs <= 0) throw new BadArgumentsError({ message: `tickTimeMs must be a positive integer, got ${tickTimeMs}` });
+    if (!Number.isInteger(serverId) || serverId < 1 || serverId > 254) throw new BadArgumentsError({ message: `serverId must be 1..254, got ${serverId}` });
+    this.clock = options.clock ?? RealClock;
+    const log = options.log ?? (() => undefined);
+    this.core = new ServerCore({
+      serverId,
+      tickTimeMs,
+      minSessionTimeoutMs: options.minSessionTimeoutMs ?? 2 * tickTimeMs,
+      maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 20 * tickTimeMs,
+      extendedTypesEnabled: options.extendedTypesEnabled ?? true,
+      superDigest: options.superDigest,
+      clock: this.clock,
+      log,
+    });
+    const whitelist = options.fourLetterWords ?? ['srvr'];
+    this.fourLetterContext = {
+      core: this.core,
+      startedAtMs: this.clock.now(),
+      nowMs: () => this.clock.now(),
+      whitelist: whitelist === '*' ? '*' : new Set(whitelist),
+      clients: () => [...this.connections].map((c) => c.describe()),
+    };
+    this.sweeper = new ContainerSweeper(this.core, this.clock, options.containerCheckIntervalMs ?? 60_000);
+    this.listener = net.createServer((socket) => this.accept(socket));
+    this.listener.on('error', (err) => log('warn', `listener error: ${err.message}`));
+  }
+
+  get host(): string {
+    return this.options.host ?? '127.0.0.1';
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get connectString(): string {
+    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.boundPort}`;
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.listener.once('error', reject);
+      this.listener.listen(this.options.port ?? 0, this.host, () => {
+        this.listener.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.listener.address();
+    this.boundPort = typeof address === 'object' && address !== null ? address.port : 0;
+    this.scheduleTick();
+    this.sweeper.start();
+    return this;
+  }
+
+  private scheduleTick(): void {
+    const tick = this.options.tickTimeMs ?? 2000;
+    this.tickTimer = this.clock.setTimeout(() => {
+      if (this.stopped) return;
+      this.core.expireSessions();
+      this.scheduleTick();
+    }, tick);
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.stopped) {
+      socket.destroy();
+      return;
+    }
+    const ip = (socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, '');
+    const limit = this.options.maxClientConnections ?? 60;
+    const count = this.perIp.get(ip) ?? 0;
+    if (limit > 0 && count >= limit) {
+      this.options.log?.('warn', `too many connections from ${ip} (max ${limit}); closing`);
+      socket.destroy();
+      return;
+    }
+    this.perIp.set(ip, count + 1);
+    socket.on('error', () => undefined);
+    const connection = new ServerConnection(this.nextConnectionId++, socket, this.core, {
+      maxFrameBytes: this.options.maxFrameBytes ?? 0xfffff,
+      maxQueuedBytes: this.options.maxQueuedBytesPerConnection ?? 4 * 1024 * 1024,
+      fourLetterWord: (word) => answerFourLetterWord(this.fourLetterContext, word),
+      log: this.options.log ?? (() => undefined),
+      onClosed: (c) => {
+        this.connections.delete(c);
+        const n = (this.perIp.get(ip) ?? 1) - 1;
+        if (n <= 0) this.perIp.delete(ip);
+        else this.perIp.set(ip, n);
+      },
+    });
+    this.connections.add(connection);
+  }
+
+  /** Number of open client connections. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Closes the listener and every connection. Sessions end with the process (no disk yet). */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.tickTimer?.cancel();
+    this.sweeper.stop();
+    for (const c of [...this.connections]) c.close('server stopping', true);
+    await new Promise<void>((resolve) => this.listener.close(() => resolve()));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+}
+
+/** Starts a standalone server (on a free port unless one is given). */
+export function startServer(options: ServerOptions = {}): Promise<CoordServer> {
+  return new CoordServer(options).start();
+}
