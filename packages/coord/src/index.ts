@@ -43,3 +43,4 @@ export type {
 export { AddWatchMode, CreateMode, EventType, KeeperState, OpCode, Perms, WatcherType } from './jute/opcodes.js';
 export * from './errors/index.js';
 export { RealClock, ManualClock, type Clock, type TimerHandle } from './util/clock.js';
+export { CoordServer, startServer, type ServerOptions } from './server/server.js';

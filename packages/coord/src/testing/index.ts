@@ -4,3 +4,4 @@ export * from './apache-zookeeper-install.js';
 export * from './apache-zookeeper.js';
 export * from './tcp-proxy.js';
 export * from './client-faults.js';
+export { startServer, CoordServer, type ServerOptions } from '../server/server.js';

@@ -191,7 +191,7 @@ describe('coord shell --help', () => {
     for (const command of ['ls', 'get', 'set', 'create', 'delete', 'deleteall', 'stat', 'getAcl', 'setAcl', 'addauth', 'sync', 'addWatch', 'whoami', 'getEphemerals', 'getAllChildrenNumber', 'config', 'help', 'quit']) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command}( |$)`, 'm'));
     }
-    for (const option of ['--server', '--start-apache', '--timeout', '-c, --command', '-i, --interactive', '--stop-on-error', 'COORD_CONNECT']) expect(result.stdout).toContain(option);
+    for (const option of ['--server', '--start-server', '--start-apache', '--timeout', '-c, --command', '-i, --interactive', '--stop-on-error', 'COORD_CONNECT']) expect(result.stdout).toContain(option);
     expect(result.stdout).toContain('Exit status:');
     expect(result.stdout).toMatch(/1 +a command failed/);
   });
@@ -200,6 +200,21 @@ describe('coord shell --help', () => {
     const result = await runShell(['--server', '127.0.0.1:1', '--start-apache', '-c', 'ls /']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--server and --start-apache cannot be used together');
+  });
+});
+
+describe('coord shell --start-server', () => {
+  it('starts an embedded coord server, runs the script against it, and exits 0', async () => {
+    const result = await runShell(['--start-server'], 'create /demo hello\nget /demo\nls /\n');
+    expect(result.stderr).toContain('Started an embedded coord server at 127.0.0.1:');
+    expect(result.stdout.split('\n')).toEqual(expect.arrayContaining(['hello', '[demo, zookeeper]']));
+    expect(result.code).toBe(0);
+  });
+
+  it('rejects --start-server together with --server', async () => {
+    const result = await runShell(['--server', '127.0.0.1:1', '--start-server', '-c', 'ls /']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--server and --start-server cannot be used together');
   });
 });
 

@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { CoordClient } from '../../client/client.js';
 import type { WatchEvent } from '../../client/types.js';
 import { startOwnApacheZooKeeper, type OwnServer } from './apache.js';
+import { startOwnCoordServer } from './embedded.js';
 import { COMMANDS } from './commands/index.js';
 import { connect } from './connect.js';
 import { DEFAULT_SERVER, DEFAULT_TIMEOUT_MS, shellHelpText } from './help-text.js';
@@ -16,6 +17,7 @@ import { runScript } from './script.js';
 interface ShellOptions {
   readonly server?: string;
   readonly startApache?: boolean;
+  readonly startServer?: boolean;
   readonly timeout: number;
   readonly command?: string;
   readonly interactive?: boolean;
@@ -39,6 +41,7 @@ export function registerShellCommand(program: Command): void {
     .command('shell')
     .description('an interactive and scriptable ZooKeeper shell (zkCli.sh commands and output)')
     .option('--server <connectString>', `host:port,...[/chroot] to connect to (default: $COORD_CONNECT or ${DEFAULT_SERVER})`)
+    .option('--start-server', 'start an embedded coord server (in memory, no Java) on a free port, connect to it, stop it on exit')
     .option('--start-apache', 'start a throw-away Apache ZooKeeper on a free port, connect to it, stop it on exit')
     .option('--timeout <ms>', 'session timeout; also how long to wait for a connection before giving up', parseTimeout, DEFAULT_TIMEOUT_MS)
     .option('-c, --command <command>', 'run this one command and exit (stdin is not read)')
@@ -46,7 +49,8 @@ export function registerShellCommand(program: Command): void {
     .option('--stop-on-error', 'script mode: stop at the first failing line instead of running the rest')
     .addHelpText('after', shellHelpText(COMMANDS))
     .action(async (options: ShellOptions, command: Command) => {
-      if (options.server !== undefined && options.startApache === true) command.error('error: --server and --start-apache cannot be used together');
+      const sources = [options.server !== undefined && '--server', options.startApache === true && '--start-apache', options.startServer === true && '--start-server'].filter(Boolean);
+      if (sources.length > 1) command.error(`error: ${sources.join(' and ')} cannot be used together`);
       process.exitCode = await runShell(options);
     });
 }
@@ -81,6 +85,9 @@ async function runShell(options: ShellOptions): Promise<number> {
   process.stdout.on('error', onStdoutError);
 
   try {
+    if (options.startServer === true) {
+      server = await startOwnCoordServer((line) => io.err(line));
+    }
     if (options.startApache === true) {
       try {
         server = await startOwnApacheZooKeeper((line) => io.err(line));
