@@ -1,0 +1,120 @@
+/**
+ * The client guide's examples, run for real: each program in docs/examples runs as a child
+ * process against Apache ZooKeeper, and must exit 0 printing exactly the output the guide shows.
+ * The guide's copy of each program must match the file. So neither the code nor the guide can rot.
+ *
+ * In docs/client.md an example appears as
+ *
+ *   <!-- example: name.ts -->   followed by a ```ts block holding the file, and
+ *   <!-- output: name.ts -->    followed by a ```text block holding what it prints.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apacheZooKeeperAvailable, startApacheZooKeeper, type ApacheZooKeeper } from '../../src/testing/index.js';
+
+const available = apacheZooKeeperAvailable();
+if (!available) {
+  if (process.env['CI'] === 'true') throw new Error('Apache ZooKeeper is required in CI: apt-get install -y zookeeper');
+  console.warn('SKIPPING docs examples tests: Apache ZooKeeper not installed (apt-get install -y zookeeper, or set ZOOKEEPER_HOME)');
+}
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const examplesDir = join(repoRoot, 'docs', 'examples');
+const guide = readFileSync(join(repoRoot, 'docs', 'client.md'), 'utf8');
+const RUN_TIMEOUT_MS = 30_000;
+
+/** The fenced block that follows `<!-- kind: name -->` in the guide, or undefined. */
+function guideBlock(kind: 'example' | 'output', name: string): string | undefined {
+  const marker = `<!-- ${kind}: ${name} -->`;
+  const at = guide.indexOf(marker);
+  if (at < 0) return undefined;
+  const match = /^\s*```[a-z]*\n([\s\S]*?)^```/m.exec(guide.slice(at + marker.length));
+  return match?.[1];
+}
+
+interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `node <args>` from the repository root and collects its output. */
+function runNode(what: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${what} did not finish within ${RUN_TIMEOUT_MS} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, RUN_TIMEOUT_MS);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** `node --import tsx docs/examples/<file>` from the repository root, as the guide says to run it. */
+function runExample(file: string, connectString: string): Promise<RunResult> {
+  // The examples' tsconfig maps @coordlab/coord to the sources, so no build is needed.
+  const env = { ...process.env, COORD_CONNECT: connectString, TSX_TSCONFIG_PATH: join('docs', 'examples', 'tsconfig.json') };
+  return runNode(file, ['--import', 'tsx', join('docs', 'examples', file)], env);
+}
+
+const examples = readdirSync(examplesDir)
+  .filter((name) => name.endsWith('.ts'))
+  .sort();
+
+describe('docs/examples in the client guide', () => {
+  it('finds the examples', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+  });
+
+  // tsx strips types without checking them, so the type check is a step of its own.
+  it('the examples type-check against the public API (docs/examples/tsconfig.json)', async () => {
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    const result = await runNode('tsc', [tsc, '-p', join('docs', 'examples', 'tsconfig.json')]);
+    expect({ code: result.code, output: result.stdout + result.stderr }).toEqual({ code: 0, output: '' });
+  });
+
+  it.each(examples)('docs/client.md shows %s exactly as the file has it', (file) => {
+    const shown = guideBlock('example', file);
+    expect(shown, `docs/client.md has no "<!-- example: ${file} -->" block`).toBeDefined();
+    expect(shown).toBe(readFileSync(join(examplesDir, file), 'utf8'));
+    expect(guideBlock('output', file), `docs/client.md has no "<!-- output: ${file} -->" block`).toBeDefined();
+  });
+});
+
+describe.skipIf(!available)('docs/examples against Apache ZooKeeper', () => {
+  let zk: ApacheZooKeeper;
+
+  beforeAll(async () => {
+    zk = await startApacheZooKeeper();
+  });
+
+  afterAll(async () => {
+    await zk?.stop();
+  });
+
+  it.each(examples)('%s exits 0 and prints what the guide shows', async (file) => {
+    const expected = guideBlock('output', file);
+    const result = await runExample(file, zk.connectString);
+    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ code: 0, stdout: expected, stderr: '' });
+  });
+
+  it('the examples run again, all at once, on the same server (each cleans up and keeps to its own paths)', async () => {
+    const results = await Promise.all(examples.map((file) => runExample(file, zk.connectString)));
+    expect(results.map((r) => ({ code: r.code, stdout: r.stdout }))).toEqual(examples.map((file) => ({ code: 0, stdout: guideBlock('output', file) })));
+  });
+});
