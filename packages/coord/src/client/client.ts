@@ -67,7 +67,8 @@ const EMPTY = new Uint8Array(0);
 /**
  * A ZooKeeper client. Created connecting; every call returns a promise and takes optional
  * `{ signal, timeoutMs }`. Paths are client paths: the connect string's chroot is applied on
- * the way out and removed on the way back.
+ * the way out and removed on the way back. Calls that return a promise never throw
+ * synchronously: invalid arguments (paths, TTLs, ACLs) reject it with BadArgumentsError.
  */
 export class CoordClient {
   private readonly session: Session;
@@ -135,7 +136,7 @@ export class CoordClient {
   }
 
   /** Every state change from now on, ending after `closed`. */
-  states(): AsyncIterableIterator<ConnectionState> {
+  states(): AsyncIterableIterator<ConnectionState, undefined, undefined> {
     return new StateStream(this.session);
   }
 
@@ -155,7 +156,7 @@ export class CoordClient {
   // --- reads ------------------------------------------------------------------------------
 
   /** The node's Stat, or null when it does not exist. A watch is set either way (NodeCreated fires for a missing node). */
-  exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
+  async exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
     const serverPath = this.serverPath(path);
     return this.call<Stat | null>({
       opcode: OpCode.exists,
@@ -168,12 +169,12 @@ export class CoordClient {
     });
   }
 
-  getData(path: string, options: WatchOptions = {}): Promise<NodeData> {
+  async getData(path: string, options: WatchOptions = {}): Promise<NodeData> {
     return this.getDataAt(this.serverPath(path), path, options);
   }
 
   /** The ensemble's dynamic configuration (`/zookeeper/config`), read outside any chroot as the Java client does. */
-  getConfig(options: WatchOptions = {}): Promise<NodeData> {
+  async getConfig(options: WatchOptions = {}): Promise<NodeData> {
     return this.getDataAt(CONFIG_NODE, CONFIG_NODE, options);
   }
 
@@ -192,7 +193,7 @@ export class CoordClient {
   }
 
   /** Children names (getChildren, opcode 8). */
-  getChildren(path: string, options: WatchOptions = {}): Promise<string[]> {
+  async getChildren(path: string, options: WatchOptions = {}): Promise<string[]> {
     const serverPath = this.serverPath(path);
     return this.call({
       opcode: OpCode.getChildren,
@@ -205,7 +206,7 @@ export class CoordClient {
   }
 
   /** Children names and the parent's Stat (getChildren2, opcode 12). */
-  getChildrenWithStat(path: string, options: WatchOptions = {}): Promise<ChildrenWithStat> {
+  async getChildrenWithStat(path: string, options: WatchOptions = {}): Promise<ChildrenWithStat> {
     const serverPath = this.serverPath(path);
     return this.call({
       opcode: OpCode.getChildren2,
@@ -217,29 +218,29 @@ export class CoordClient {
     });
   }
 
-  getACL(path: string, options: CallOptions = {}): Promise<AclWithStat> {
+  async getACL(path: string, options: CallOptions = {}): Promise<AclWithStat> {
     return this.simple(OpCode.getACL, GetACLRequest, { path: this.serverPath(path) }, path, (r) => GetACLResponse.read(r), options);
   }
 
   /** Number of all descendants of a node (not counting the node). */
-  getAllChildrenNumber(path: string, options: CallOptions = {}): Promise<number> {
+  async getAllChildrenNumber(path: string, options: CallOptions = {}): Promise<number> {
     return this.simple(OpCode.getAllChildrenNumber, GetAllChildrenNumberRequest, { path: this.serverPath(path) }, path, (r) => GetAllChildrenNumberResponse.read(r).totalNumber, options);
   }
 
   /** This session's ephemeral nodes whose paths start with `prefixPath` (a plain string prefix, as the server matches). */
-  getEphemerals(prefixPath = '/', options: CallOptions = {}): Promise<string[]> {
+  async getEphemerals(prefixPath = '/', options: CallOptions = {}): Promise<string[]> {
     return this.simple(OpCode.getEphemerals, GetEphemeralsRequest, { prefixPath: addChroot(this.chroot, prefixPath) }, prefixPath, (r) =>
       GetEphemeralsResponse.read(r).ephemerals.map((p) => stripChroot(this.chroot, p)),
     options);
   }
 
   /** Waits until the server this client talks to has caught up with the leader. */
-  sync(path: string, options: CallOptions = {}): Promise<string> {
+  async sync(path: string, options: CallOptions = {}): Promise<string> {
     return this.simple(OpCode.sync, SyncRequest, { path: this.serverPath(path) }, path, (r) => stripChroot(this.chroot, SyncResponse.read(r).path), options);
   }
 
   /** The identities this session has authenticated as. */
-  whoAmI(options: CallOptions = {}): Promise<ClientInfo[]> {
+  async whoAmI(options: CallOptions = {}): Promise<ClientInfo[]> {
     return this.call({
       opcode: OpCode.whoAmI,
       body: undefined,
@@ -249,7 +250,7 @@ export class CoordClient {
   }
 
   /** Reads several nodes in one round trip; each op succeeds or fails on its own. */
-  multiRead(ops: readonly ReadOp[], options: CallOptions = {}): Promise<ReadResult[]> {
+  async multiRead(ops: readonly ReadOp[], options: CallOptions = {}): Promise<ReadResult[]> {
     const request = ops.map((op) => {
       const path = this.serverPath(op.path);
       return op.kind === 'getData'
@@ -279,7 +280,7 @@ export class CoordClient {
   }
 
   /** Creates a node and returns its path and Stat (create2, or createContainer/createTTL). */
-  createWithStat(path: string, data: Data | null = null, options: CreateOptions = {}): Promise<{ path: string; stat: Stat }> {
+  async createWithStat(path: string, data: Data | null = null, options: CreateOptions = {}): Promise<{ path: string; stat: Stat }> {
     return this.createNode(path, data, options, true) as Promise<{ path: string; stat: Stat }>;
   }
 
@@ -302,15 +303,15 @@ export class CoordClient {
   }
 
   /** Deletes a node; version -1 matches any version. */
-  delete(path: string, version = -1, options: CallOptions = {}): Promise<void> {
+  async delete(path: string, version = -1, options: CallOptions = {}): Promise<void> {
     return this.simple(OpCode.delete, DeleteRequest, { path: this.serverPath(path), version }, path, () => undefined, options);
   }
 
-  setData(path: string, data: Data | null, version = -1, options: CallOptions = {}): Promise<Stat> {
+  async setData(path: string, data: Data | null, version = -1, options: CallOptions = {}): Promise<Stat> {
     return this.simple(OpCode.setData, SetDataRequest, { path: this.serverPath(path), data: toData(data), version }, path, (r) => SetDataResponse.read(r).stat, options);
   }
 
-  setACL(path: string, acl: readonly ACL[], version = -1, options: CallOptions = {}): Promise<Stat> {
+  async setACL(path: string, acl: readonly ACL[], version = -1, options: CallOptions = {}): Promise<Stat> {
     return this.simple(OpCode.setACL, SetACLRequest, { path: this.serverPath(path), acl: [...acl], version }, path, (r) => SetACLResponse.read(r).stat, options);
   }
 

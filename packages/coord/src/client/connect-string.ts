@@ -53,7 +53,8 @@ export function parseConnectString(connectString: string): ParsedConnectString {
       host = colon < 0 ? entry : entry.slice(0, colon);
       portText = colon < 0 ? undefined : entry.slice(colon + 1);
     }
-    const port = portText === undefined ? DEFAULT_PORT : Number(portText);
+    // Decimal digits only: Number() would also read "0x50", "1e3" or "0b1" as a port.
+    const port = portText === undefined ? DEFAULT_PORT : /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
     if (host === '') throw bad(`empty host in "${entry}"`);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad(`port "${portText ?? ''}" in "${entry}" is not 1..65535`);
     hosts.push({ host, port });

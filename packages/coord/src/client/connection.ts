@@ -35,6 +35,8 @@ export interface OpenOptions {
   readonly connectTimeoutMs: number;
   readonly maxFrameBytes: number;
   readonly clock: Clock;
+  /** Abandons the attempt (the client is closing): the socket is destroyed and open() rejects. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -78,10 +80,14 @@ export class ClientConnection {
         if (settled) return;
         settled = true;
         timeout.cancel();
+        options.signal?.removeEventListener('abort', onAbort);
         socket.destroy();
         reject(new ConnectionLossError({ message: `connecting to ${address.host}:${address.port}: ${why}`, cause }));
       };
       const timeout = clock.setTimeout(() => fail(`no handshake within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs);
+      const onAbort = () => fail('attempt abandoned (the client is closing)');
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.signal?.aborted === true) onAbort();
       socket.once('connect', () => {
         socket.write(frame(encode(ConnectRequest, options.request)));
       });
@@ -104,6 +110,7 @@ export class ClientConnection {
         }
         settled = true;
         timeout.cancel();
+        options.signal?.removeEventListener('abort', onAbort);
         socket.off('data', onHandshakeData);
         socket.off('error', onEarlyError);
         socket.off('close', onEarlyClose);

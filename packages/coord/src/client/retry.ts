@@ -41,6 +41,8 @@ export class RetryPolicy {
 
   /** Runs `fn` until it succeeds, fails with a non-retriable error, or retries run out. */
   async run<T>(fn: (attempt: number) => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+    // An already aborted signal means the caller no longer wants the result: do not start.
+    options.signal?.throwIfAborted();
     for (let attempt = 0; ; attempt++) {
       try {
         return await fn(attempt);

@@ -1,4 +1,4 @@
-import { AuthFailedError, ConnectionLossError, CoordError, errorFromCode, MarshallingError, RequestTimeoutError, SessionExpiredError } from '../errors/errors.js';
+import { AuthFailedError, ClientClosedError, ConnectionLossError, CoordError, errorFromCode, MarshallingError, RequestTimeoutError, SessionExpiredError } from '../errors/errors.js';
 import { ErrorCode } from '../errors/codes.js';
 import { encode } from '../jute/codec.js';
 import { EventType, nameOf, OpCode, Xid } from '../jute/opcodes.js';
@@ -50,6 +50,8 @@ interface Queued {
   readonly reject: (error: unknown) => void;
   settled: boolean;
   cleanup: (() => void)[];
+  /** Cancels the whenDisconnected bound; called when the call is written (the bound is on waiting only). */
+  stopWaiting?: () => void;
 }
 
 interface AuthWaiter {
@@ -140,7 +142,7 @@ export class Session extends TypedEmitter<ClientEvents> {
   submit<T>(spec: RequestSpec<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (this.stopped) {
-        reject(new ConnectionLossError({ message: 'the client is closed', path: spec.path }));
+        reject(new ClientClosedError({ path: spec.path }));
         return;
       }
       if (spec.signal?.aborted) {
@@ -171,6 +173,7 @@ export class Session extends TypedEmitter<ClientEvents> {
       if (typeof policy === 'object' && !this.isConnected) {
         const t = this.settings.clock.setTimeout(() => this.settle(q, new ConnectionLossError({ path: spec.path, message: `not connected within ${policy.maxWaitMs} ms` })), policy.maxWaitMs);
         q.cleanup.push(() => t.cancel());
+        q.stopWaiting = () => t.cancel();
       }
       this.waiting.push(q);
     });
@@ -179,7 +182,7 @@ export class Session extends TypedEmitter<ClientEvents> {
   /** Resolves when connected (or read-only), rejects on close or timeout. */
   waitForConnected(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
     if (this.isConnected) return Promise.resolve();
-    if (this.stopped) return Promise.reject(new ConnectionLossError({ message: 'the client is closed' }));
+    if (this.stopped) return Promise.reject(new ClientClosedError());
     return new Promise<void>((resolve, reject) => {
       const cleanups: (() => void)[] = [];
       const waiter = {
@@ -213,7 +216,7 @@ export class Session extends TypedEmitter<ClientEvents> {
 
   /** Adds a credential: sent now if connected, and on every later connection. */
   addAuth(scheme: string, auth: Uint8Array): Promise<void> {
-    if (this.stopped) return Promise.reject(new ConnectionLossError({ message: 'the client is closed' }));
+    if (this.stopped) return Promise.reject(new ClientClosedError());
     const credential = { scheme, auth };
     this.credentials.push(credential);
     return new Promise<void>((resolve, reject) => {
@@ -259,11 +262,12 @@ export class Session extends TypedEmitter<ClientEvents> {
       }
       this.stopped = true;
       this.cancelTimers();
-      this.connection?.close(new ConnectionLossError({ message: 'the client is closed' }));
-      this.failWaiting(() => new ConnectionLossError({ message: 'the client is closed' }));
-      this.failAuth(new ConnectionLossError({ message: 'the client is closed' }));
-      for (const w of [...this.connectedWaiters]) w.reject(new ConnectionLossError({ message: 'the client is closed' }));
+      this.connection?.close(new ClientClosedError());
+      this.failWaiting(() => new ClientClosedError());
+      this.failAuth(new ClientClosedError());
+      for (const w of [...this.connectedWaiters]) w.reject(new ClientClosedError());
       this.wake?.();
+      this.abandonAttempt?.();
       this.setState('closed');
     })();
     return this.closing;
@@ -287,8 +291,11 @@ export class Session extends TypedEmitter<ClientEvents> {
       const address = this.hosts.next();
       const generation = this.generation;
       let opened: Awaited<ReturnType<typeof ClientConnection.open>>;
+      const attempt = new AbortController();
+      this.abandonAttempt = () => attempt.abort();
       try {
         opened = await ClientConnection.open({
+          signal: attempt.signal,
           address,
           connectTimeoutMs: this.settings.connectTimeoutMs,
           maxFrameBytes: this.settings.maxFrameBytes,
@@ -305,6 +312,8 @@ export class Session extends TypedEmitter<ClientEvents> {
       } catch {
         this.checkClientSideExpiry();
         continue;
+      } finally {
+        this.abandonAttempt = undefined;
       }
       const { connection, response } = opened;
       if (this.stopped || generation !== this.generation) {
@@ -316,23 +325,27 @@ export class Session extends TypedEmitter<ClientEvents> {
         this.loseSession(new SessionExpiredError({ message: `session 0x${this.sessionIdValue.toString(16)} expired (server ${connection.describe()})` }));
         continue;
       }
-      passes = 0;
-      this.onConnected(connection, response.sessionId, response.passwd ?? EMPTY_PASSWORD, response.timeOut, response.readOnly === true);
-      await new Promise<void>((resolve) => {
+      // Listen for the end of this connection before starting it: frames that came in with the
+      // handshake are handled inside start() and may already have closed it.
+      const closed = new Promise<void>((resolve) => {
         this.connectionClosed = resolve;
       });
+      if (this.onConnected(connection, response.sessionId, response.passwd ?? EMPTY_PASSWORD, response.timeOut, response.readOnly === true)) passes = 0;
+      await closed;
       if (this.stopped) return;
       this.onDisconnected(connection);
     }
   }
   private connectionClosed: (() => void) | undefined;
+  /** Aborts the connection attempt in progress, if any (close() must not leave it running until its timeout). */
+  private abandonAttempt: (() => void) | undefined;
 
-  private onConnected(connection: ClientConnection, sessionId: bigint, password: Uint8Array, timeoutMs: number, readOnly: boolean): void {
+  /** Returns false when the connection broke while starting (it then never counts as connected). */
+  private onConnected(connection: ClientConnection, sessionId: bigint, password: Uint8Array, timeoutMs: number, readOnly: boolean): boolean {
     this.sessionIdValue = sessionId;
     this.password = password;
     this.negotiatedMs = timeoutMs;
     this.connection = connection;
-    this.hosts.connected();
     this.lastConnectedMs = this.settings.clock.now();
     this.expiryTimer?.cancel();
     this.noServerTimer?.cancel();
@@ -347,6 +360,10 @@ export class Session extends TypedEmitter<ClientEvents> {
       },
       timeoutMs,
     );
+    // A malformed frame glued to the handshake closed it already: calls waiting for a connection
+    // keep waiting for the next one, and the host does not count as a success.
+    if (connection.isClosed) return false;
+    this.hosts.connected();
     this.prime(connection);
     const first = !this.everConnected;
     this.everConnected = true;
@@ -354,6 +371,7 @@ export class Session extends TypedEmitter<ClientEvents> {
     for (const w of [...this.connectedWaiters]) w.resolve();
     // Calls queued while disconnected go out after auth and SetWatches, in the order they were made.
     for (const q of this.waiting.splice(0)) if (!q.settled) this.send(q);
+    return true;
   }
 
   /** Credentials first, then watch re-registration (ClientCnxn.primeConnection order). */
@@ -404,7 +422,8 @@ export class Session extends TypedEmitter<ClientEvents> {
     if (this.connection === connection) this.connection = undefined;
     this.lastHeardMs = connection.lastReceiveMs;
     this.failAuth(new ConnectionLossError({ message: 'connection lost before the auth reply' }), true);
-    if (this.current !== 'lost') this.setState('suspended');
+    // 'connecting' stays: a first connection that broke while starting was never reported.
+    if (this.current !== 'lost' && this.current !== 'connecting') this.setState('suspended');
     this.lastConnectedMs = this.settings.clock.now();
     this.armNoServerTimer();
     const remaining = this.negotiatedMs - (this.settings.clock.now() - this.lastHeardMs);
@@ -454,6 +473,7 @@ export class Session extends TypedEmitter<ClientEvents> {
       this.waiting.push(q);
       return;
     }
+    q.stopWaiting?.();
     const xid = this.nextXid;
     this.nextXid = this.nextXid >= MAX_XID ? 1 : this.nextXid + 1;
     const spec = q.spec;

@@ -5,9 +5,9 @@ import type { ConnectionState } from './types.js';
  * An async iterator over state changes, buffering those that arrive between reads so none is
  * missed; it ends after `closed`.
  */
-export class StateStream implements AsyncIterableIterator<ConnectionState> {
+export class StateStream implements AsyncIterableIterator<ConnectionState, undefined, undefined> {
   private readonly buffered: ConnectionState[] = [];
-  private readonly readers: ((result: IteratorResult<ConnectionState>) => void)[] = [];
+  private readonly readers: ((result: IteratorResult<ConnectionState, undefined>) => void)[] = [];
   private done = false;
   private readonly listener = (state: ConnectionState) => this.push(state);
 
@@ -29,20 +29,20 @@ export class StateStream implements AsyncIterableIterator<ConnectionState> {
     for (const reader of this.readers.splice(0)) reader({ value: undefined, done: true });
   }
 
-  next(): Promise<IteratorResult<ConnectionState>> {
+  next(): Promise<IteratorResult<ConnectionState, undefined>> {
     const value = this.buffered.shift();
     if (value !== undefined) return Promise.resolve({ value, done: false });
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => this.readers.push(resolve));
   }
 
-  return(): Promise<IteratorResult<ConnectionState>> {
+  return(): Promise<IteratorResult<ConnectionState, undefined>> {
     this.buffered.length = 0;
     this.finish();
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<ConnectionState> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<ConnectionState, undefined, undefined> {
     return this;
   }
 }

@@ -1,6 +1,7 @@
 import type { ACL, Id, Stat } from '../jute/records/data.js';
 import type { AddWatchModeName, CreateModeName, EventTypeName, WatcherTypeName } from '../jute/opcodes.js';
 import type { Clock } from '../util/clock.js';
+import type { CoordError } from '../errors/errors.js';
 
 export type { ACL, Id, Stat, AddWatchModeName, CreateModeName, EventTypeName, WatcherTypeName };
 
@@ -16,7 +17,11 @@ export type ConnectionState = 'connecting' | 'connected' | 'suspended' | 'reconn
 export interface WatchEvent {
   readonly type: EventTypeName;
   readonly path: string;
-  /** The zxid of the change that fired the event, or -1n for client-generated events. */
+  /**
+   * The zxid of the change that fired the event, as the server reports it; -1n for
+   * client-generated events, and for every event from servers that do not report it (Apache
+   * ZooKeeper before 3.9 always sends -1).
+   */
   readonly zxid: bigint;
 }
 
@@ -122,7 +127,7 @@ export type ReadOp = { readonly kind: 'getData'; readonly path: string } | { rea
 export type ReadResult =
   | { readonly kind: 'getData'; readonly data: Uint8Array; readonly stat: Stat }
   | { readonly kind: 'getChildren'; readonly children: string[] }
-  | { readonly kind: 'error'; readonly error: Error };
+  | { readonly kind: 'error'; readonly error: CoordError };
 
 /** The result of one op of a committed transaction. */
 export type OpResult =

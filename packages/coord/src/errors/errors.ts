@@ -5,6 +5,8 @@ export interface CoordErrorDetails {
   readonly path?: string;
   readonly message?: string;
   readonly cause?: unknown;
+  /** Overrides the code table's retriable flag (a closed client's connection loss is final). */
+  readonly retriable?: boolean;
   /** For a failed multi: which op failed, and every op's result code (0, the failure, then -2s). */
   readonly transaction?: TransactionFailure;
 }
@@ -29,14 +31,16 @@ export class CoordError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.codeName = codeName;
-    this.retriable = isRetriableCode(code);
+    this.retriable = details.retriable ?? isRetriableCode(code);
     this.path = details.path;
     this.transaction = details.transaction;
   }
 }
 
-function codeError(code: number) {
+/** A class per code; `code` is the literal value, so the classes are distinct types too. */
+function codeError<C extends number>(code: C) {
   return class extends CoordError {
+    declare readonly code: C;
     static readonly code = code;
     constructor(details: CoordErrorDetails = {}) {
       super(code, details);
@@ -77,6 +81,13 @@ export class ReconfigDisabledError extends codeError(ErrorCode.RECONFIGDISABLED)
 export class SessionClosedRequireSaslAuthError extends codeError(ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH) {}
 export class QuotaExceededError extends codeError(ErrorCode.QUOTAEXCEEDED) {}
 export class ThrottledOpError extends codeError(ErrorCode.THROTTLEDOP) {}
+
+/** A call on a client after close(): a connection loss that no retry can fix. */
+export class ClientClosedError extends ConnectionLossError {
+  constructor(details: Omit<CoordErrorDetails, 'retriable'> = {}) {
+    super({ message: 'the client is closed', ...details, retriable: false });
+  }
+}
 
 const classesByCode = new Map<number, new (details?: CoordErrorDetails) => CoordError>([
   [ErrorCode.SYSTEMERROR, SystemError],

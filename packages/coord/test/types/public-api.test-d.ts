@@ -7,6 +7,7 @@ import { assertType, describe, expectTypeOf, test } from 'vitest';
 import {
   AddWatchMode,
   BadVersionError,
+  ClientClosedError,
   CREATOR_ALL_ACL,
   ConnectionLossError,
   CoordClient,
@@ -157,7 +158,7 @@ describe('createClient and CoordClient', () => {
 
   test('states() is an async iterable of ConnectionState', () => {
     expectTypeOf(client.states()).toExtend<AsyncIterable<ConnectionState>>();
-    expectTypeOf(client.states()).toEqualTypeOf<AsyncIterableIterator<ConnectionState>>();
+    expectTypeOf(client.states()).toEqualTypeOf<AsyncIterableIterator<ConnectionState, undefined, undefined>>();
     async function consume(): Promise<void> {
       for await (const state of client.states()) expectTypeOf(state).toEqualTypeOf<ConnectionState>();
     }
@@ -237,7 +238,7 @@ describe('reads', () => {
     expectTypeOf<ReadOp['kind']>().toEqualTypeOf<'getData' | 'getChildren'>();
     expectTypeOf<ReadResult['kind']>().toEqualTypeOf<'getData' | 'getChildren' | 'error'>();
     expectTypeOf<Extract<ReadResult, { kind: 'getData' }>>().toEqualTypeOf<{ readonly kind: 'getData'; readonly data: Uint8Array; readonly stat: Stat }>();
-    expectTypeOf<Extract<ReadResult, { kind: 'error' }>['error']>().toEqualTypeOf<Error>();
+    expectTypeOf<Extract<ReadResult, { kind: 'error' }>['error']>().toEqualTypeOf<CoordError>();
     // @ts-expect-error exists is not a multiRead op (ZooKeeper allows only getData and getChildren)
     void client.multiRead([{ kind: 'exists', path: '/a' }]);
   });
@@ -348,11 +349,14 @@ describe('errors', () => {
     const error = new NoNodeError({ path: '/a' });
     expectTypeOf(error).toExtend<CoordError>();
     expectTypeOf(error).toExtend<Error>();
-    expectTypeOf(error.code).toEqualTypeOf<number>();
+    expectTypeOf(error.code).toEqualTypeOf<-101>();
     expectTypeOf(error.codeName).toEqualTypeOf<ErrorCodeName | 'UNKNOWN'>();
     expectTypeOf(error.retriable).toEqualTypeOf<boolean>();
     expectTypeOf(error.path).toEqualTypeOf<string | undefined>();
-    expectTypeOf(NoNodeError.code).toEqualTypeOf<number>();
+    expectTypeOf(NoNodeError.code).toEqualTypeOf<-101>();
+    // Each class carries its literal code, so TypeScript tells them apart.
+    expectTypeOf<NoNodeError>().not.toExtend<BadVersionError>();
+    expectTypeOf<ClientClosedError['retriable']>().toEqualTypeOf<boolean>();
     expectTypeOf(ErrorCode.NONODE).toEqualTypeOf<-101>();
   });
 

@@ -1,4 +1,4 @@
-import { int, long, record, ustring, vector, type ValueOf } from '../codec.js';
+import { int, long, record, ustring, vector, type Codec } from '../codec.js';
 
 /** Stat: 68 bytes, field order as in zookeeper.jute (org.apache.zookeeper.data). */
 export const Stat = record({
@@ -14,7 +14,20 @@ export const Stat = record({
   numChildren: int,
   pzxid: long,
 });
-export type Stat = ValueOf<typeof Stat>;
+/** A node's metadata as clients see it. 64-bit fields are bigint so nothing is rounded. */
+export interface Stat {
+  czxid: bigint;
+  mzxid: bigint;
+  ctime: bigint;
+  mtime: bigint;
+  version: number;
+  cversion: number;
+  aversion: number;
+  ephemeralOwner: bigint;
+  dataLength: number;
+  numChildren: number;
+  pzxid: bigint;
+}
 
 /** The on-disk Stat: no dataLength or numChildren (they are derived). */
 export const StatPersisted = record({
@@ -28,12 +41,34 @@ export const StatPersisted = record({
   ephemeralOwner: long,
   pzxid: long,
 });
-export type StatPersisted = ValueOf<typeof StatPersisted>;
+export interface StatPersisted {
+  czxid: bigint;
+  mzxid: bigint;
+  ctime: bigint;
+  mtime: bigint;
+  version: number;
+  cversion: number;
+  aversion: number;
+  ephemeralOwner: bigint;
+  pzxid: bigint;
+}
 
 export const Id = record({ scheme: ustring, id: ustring });
-export type Id = ValueOf<typeof Id>;
+/** An identity: `world:anyone`, `digest:user:hash`, `ip:10.0.0.0/8`, `auth:`. */
+export interface Id {
+  scheme: string;
+  id: string;
+}
 
 export const ACL = record({ perms: int, id: Id });
-export type ACL = ValueOf<typeof ACL>;
+/** Permission bits (Perms) granted to an identity. */
+export interface ACL {
+  perms: number;
+  id: Id;
+}
+
+// The declared interfaces and the codecs must describe the same records.
+const _sameShape: [Codec<Stat>, Codec<StatPersisted>, Codec<Id>, Codec<ACL>] = [Stat, StatPersisted, Id, ACL];
+void _sameShape;
 
 export const AclList = vector(ACL);
