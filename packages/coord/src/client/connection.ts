@@ -223,7 +223,6 @@ export class ClientConnection {
     try {
       const reader = new JuteReader(body);
       const header = ReplyHeader.read(reader);
-      if (header.zxid > 0n) this.events?.zxid(header.zxid);
       switch (header.xid) {
         case Xid.notification:
           this.events?.notification(WatcherEvent.read(reader), header.zxid);
@@ -243,6 +242,9 @@ export class ClientConnection {
         if (expected !== undefined) expected.fail(new ConnectionLossError({ message: 'xid out of order' }));
         return;
       }
+      // Only replies to requests move lastZxid, as in the Java client: a ping answered by a
+      // server that is further ahead must not make us refuse a lagging one on reconnect.
+      if (header.zxid > 0n) this.events?.zxid(header.zxid);
       expected.reply(header.err, header.zxid, reader);
     } catch (err) {
       this.close(err instanceof CoordError ? err : new MarshallingError({ message: `bad reply from ${this.describe()}`, cause: err }));

@@ -53,19 +53,26 @@ describe('pings and the read timeout (ManualClock)', () => {
 
     // One millisecond short of the ping: the next frame the server sees is our probe, not a ping.
     clock.advance(PING_AFTER_MS - 1);
-    const probe = client.exists('/probe');
+    let created!: () => void;
+    const watchFired = new Promise<void>((resolve) => (created = resolve));
+    const probe = client.exists('/probe', { watch: () => created() });
     expect((await connection.next({ includePings: true })).type).toBe(OpCode.exists);
     await expect(probe).resolves.toBeNull();
 
     // The probe was the last send: the ping is due PING_AFTER_MS after it.
+    const zxidBefore = client.lastZxid;
     server.zxid = 0x21n;
     clock.advance(PING_AFTER_MS);
     const ping = await connection.next({ includePings: true });
     expect(ping).toMatchObject({ xid: Xid.ping, type: OpCode.ping });
     expect(ping.body.length).toBe(0);
-    // The ping reply carries the server's zxid: once the client has it, the reply was read
-    // (before the clock moves on, or the client would rightly call the connection dead).
-    await expect.poll(() => client.lastZxid, { timeout: 5_000, interval: 1 }).toBe(0x21n);
+    // Frames are read in order: once the notification sent after the ping reply reaches its
+    // watcher, the ping reply was read too (before the clock moves on, or the client would
+    // rightly call the connection dead).
+    connection.notify(1, '/probe');
+    await watchFired;
+    // As in the Java client, only replies to requests move lastZxid, not pings or notifications.
+    expect(client.lastZxid).toBe(zxidBefore);
 
     clock.advance(PING_AFTER_MS);
     expect(await connection.next({ includePings: true })).toMatchObject({ xid: Xid.ping, type: OpCode.ping });
