@@ -49,12 +49,13 @@ function validId(scheme: string, id: string): boolean {
  * with no authenticated identity to stand for.
  */
 export function fixupAcl(acl: readonly ACL[], authIds: readonly Id[]): ACL[] | undefined {
-  if (acl.length === 0) return undefined;
+  // removeDuplicates runs on the request only; expanded auth entries are appended as they come.
+  const unique: ACL[] = [];
+  for (const a of acl) if (!unique.some((o) => o.perms === a.perms && o.id.scheme === a.id.scheme && o.id.id === a.id.id)) unique.push(a);
+  if (unique.length === 0) return undefined;
   const out: ACL[] = [];
-  const push = (a: ACL) => {
-    if (!out.some((o) => o.perms === a.perms && o.id.scheme === a.id.scheme && o.id.id === a.id.id)) out.push(a);
-  };
-  for (const entry of acl) {
+  const push = (a: ACL) => void out.push(a);
+  for (const entry of unique) {
     const { scheme, id } = entry.id;
     if (scheme === 'world' && id === 'anyone') {
       push(entry);
@@ -80,7 +81,7 @@ export function fixupAcl(acl: readonly ACL[], authIds: readonly Id[]): ACL[] | u
 
 /** getACL for a caller without ADMIN: digest hashes are hidden as `user:x`. */
 export function redactAcl(acl: readonly ACL[]): ACL[] {
-  return acl.map((a) => (a.id.scheme === 'digest' ? { perms: a.perms, id: { scheme: 'digest', id: a.id.id.replace(/:.*/s, ':x') } } : a));
+  return acl.map((a) => (a.id.scheme === 'digest' ? { perms: a.perms, id: { scheme: 'digest', id: a.id.id.replace(/:[^\n\r\u0085\u2028\u2029]*/g, ':x') } } : a));
 }
 
 export const ALL_PERMS = Perms.ALL;

@@ -5,7 +5,7 @@ import type { ACL, Stat } from '../jute/records/data.js';
 import type { MultiResult } from '../jute/records/multi.js';
 import { parentOf } from '../util/paths.js';
 import type { DataTree } from './data-tree.js';
-import { CONTAINER_OWNER, ephemeralKind, ttlOwner } from './ephemeral-type.js';
+import { CONTAINER_OWNER, ttlOwner } from './ephemeral-type.js';
 import type { Txn, TxnEntry } from './txn.js';
 import type { WatcherId, WatchTable } from './watch-table.js';
 
@@ -106,7 +106,7 @@ function applyOne(ctx: TxnContext, txn: Txn): ReplyBody {
     case OpCode.closeSession:
       for (const path of txn.record.paths2Delete) {
         const node = tree.get(path);
-        if (node !== undefined && node.stat.ephemeralOwner === ctx.sessionId && ephemeralKind(node.stat.ephemeralOwner) === 'ephemeral') deleteWithEvents(ctx, path);
+        if (node !== undefined && node.stat.ephemeralOwner === ctx.sessionId && tree.kindOf(node.stat.ephemeralOwner) === 'ephemeral') deleteWithEvents(ctx, path);
       }
       // Ephemerals created after the close was prepared (none in order, but be safe).
       for (const path of tree.ephemeralsOf(ctx.sessionId)) deleteWithEvents(ctx, path);

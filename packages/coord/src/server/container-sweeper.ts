@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from '../util/clock.js';
-import { ephemeralKind, ttlOf } from './ephemeral-type.js';
+import { ttlOf } from './ephemeral-type.js';
 import type { DataTree } from './data-tree.js';
 import type { ServerCore } from './zk-server.js';
 
@@ -18,7 +18,7 @@ export function sweepCandidates(tree: DataTree, nowMs: number, maxNeverUsedMs = 
   }
   for (const path of tree.ttls) {
     const node = tree.get(path);
-    if (node === undefined || node.children.size > 0 || ephemeralKind(node.stat.ephemeralOwner) !== 'ttl') continue;
+    if (node === undefined || node.children.size > 0 || tree.kindOf(node.stat.ephemeralOwner) !== 'ttl') continue;
     const ttl = Number(ttlOf(node.stat.ephemeralOwner));
     if (ttl !== 0 && nowMs - Number(node.stat.mtime) > ttl) out.push(path);
   }

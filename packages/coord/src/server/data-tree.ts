@@ -2,7 +2,7 @@ import { NodeExistsError, NoNodeError } from '../errors/errors.js';
 import type { ACL, Stat, StatPersisted } from '../jute/records/data.js';
 import { Perms } from '../jute/opcodes.js';
 import { parentOf } from '../util/paths.js';
-import { ephemeralKind } from './ephemeral-type.js';
+import { ephemeralKind, type EphemeralKind } from './ephemeral-type.js';
 
 /** One znode. `stat.cversion` is the stored count of child creates (see statOf). */
 export interface DataNode {
@@ -41,7 +41,11 @@ export class DataTree {
   lastProcessedZxid = 0n;
   private dataBytes = 0;
 
-  constructor(configData: Uint8Array = new Uint8Array(0)) {
+  /** zookeeper.extendedTypesEnabled: whether a 0xFF top byte in ephemeralOwner means TTL. */
+  readonly extendedTypesEnabled: boolean;
+
+  constructor(configData: Uint8Array = new Uint8Array(0), options: { readonly extendedTypesEnabled?: boolean } = {}) {
+    this.extendedTypesEnabled = options.extendedTypesEnabled ?? false;
     this.nodes.set(ROOT, { data: new Uint8Array(0), acl: OPEN_ACL_UNSAFE, stat: zeroStat(), children: new Set() });
     this.dataBytes = ROOT.length;
     this.addSystemNode(SYSTEM_NODE, new Uint8Array(0), OPEN_ACL_UNSAFE);
@@ -56,6 +60,10 @@ export class DataTree {
     this.nodes.set(path, { data, acl, stat: zeroStat(), children: new Set() });
     this.nodes.get(parentOf(path))?.children.add(lastSegment(path));
     this.dataBytes += path.length + data.length;
+  }
+
+  kindOf(owner: bigint): EphemeralKind {
+    return ephemeralKind(owner, this.extendedTypesEnabled);
   }
 
   get(path: string): DataNode | undefined {
@@ -84,14 +92,14 @@ export class DataTree {
   /** The Stat a client sees: cversion as creates + deletes, and no owner for containers and TTL nodes. */
   statOf(node: DataNode): Stat {
     const s = node.stat;
-    const owner = ephemeralKind(s.ephemeralOwner) === 'ephemeral' ? s.ephemeralOwner : 0n;
+    const owner = this.kindOf(s.ephemeralOwner) === 'ephemeral' ? s.ephemeralOwner : 0n;
     return {
       czxid: s.czxid,
       mzxid: s.mzxid,
       ctime: s.ctime,
       mtime: s.mtime,
       version: s.version,
-      cversion: s.cversion * 2 - node.children.size,
+      cversion: (s.cversion * 2 - node.children.size) | 0, // Java int arithmetic
       aversion: s.aversion,
       ephemeralOwner: owner,
       dataLength: node.data?.length ?? 0,
@@ -105,12 +113,16 @@ export class DataTree {
     if (parent === undefined) throw new NoNodeError({ path });
     if (this.nodes.has(path)) throw new NodeExistsError({ path });
     parent.children.add(lastSegment(path));
-    parent.stat.cversion = parentCVersion;
-    parent.stat.pzxid = zxid;
+    // -1 means "one more than stored"; never move cversion/pzxid back (log replayed over a fuzzy snapshot).
+    const cversion = parentCVersion === -1 ? (parent.stat.cversion + 1) | 0 : parentCVersion;
+    if (cversion > parent.stat.cversion) {
+      parent.stat.cversion = cversion;
+      parent.stat.pzxid = zxid;
+    }
     const stat: StatPersisted = { czxid: zxid, mzxid: zxid, ctime: time, mtime: time, version: 0, cversion: 0, aversion: 0, ephemeralOwner, pzxid: zxid };
     this.nodes.set(path, { data, acl, stat, children: new Set() });
     this.dataBytes += path.length + (data?.length ?? 0);
-    switch (ephemeralKind(ephemeralOwner)) {
+    switch (this.kindOf(ephemeralOwner)) {
       case 'container':
         this.containers.add(path);
         break;
@@ -136,11 +148,11 @@ export class DataTree {
     this.dataBytes -= path.length + (node.data?.length ?? 0);
     if (parent !== undefined) {
       parent.children.delete(lastSegment(path));
-      // Deletes move only pzxid; cversion counts creates (see statOf).
-      parent.stat.pzxid = zxid;
+      // Deletes move only pzxid (and only forward); cversion counts creates (see statOf).
+      if (zxid > parent.stat.pzxid) parent.stat.pzxid = zxid;
     }
     const owner = node.stat.ephemeralOwner;
-    switch (ephemeralKind(owner)) {
+    switch (this.kindOf(owner)) {
       case 'container':
         this.containers.delete(path);
         break;

@@ -10,10 +10,11 @@ const TTL_MASK = BigInt.asIntN(64, 0xff00000000000000n);
 const TTL_BITS = 0x000000ffffffffffn;
 export const MAX_TTL_MS = 0xffffffffffn;
 
-export function ephemeralKind(owner: bigint): EphemeralKind {
+export function ephemeralKind(owner: bigint, extendedTypesEnabled = false): EphemeralKind {
   if (owner === 0n) return 'persistent';
   if (owner === CONTAINER_OWNER) return 'container';
-  if ((owner & TTL_MASK) === TTL_MASK) return 'ttl';
+  // Without extended types a 0xFF top byte is just a session of server id 255.
+  if (extendedTypesEnabled && (owner & TTL_MASK) === TTL_MASK) return 'ttl';
   return 'ephemeral';
 }
 

@@ -7,7 +7,7 @@ import type { CheckVersionRequest, CreateTTLRequest, DeleteRequest, SetACLReques
 import { pathProblem } from '../util/paths.js';
 import { aclAllows, fixupAcl } from './acl.js';
 import { CONFIG_NODE, QUOTA_NODE, ROOT, SYSTEM_NODE, type DataTree } from './data-tree.js';
-import { CONTAINER_OWNER, ephemeralKind, MAX_TTL_MS, ttlOwner } from './ephemeral-type.js';
+import { CONTAINER_OWNER, MAX_TTL_MS, ttlOwner } from './ephemeral-type.js';
 import { PendingChanges, type NodeView } from './pending-changes.js';
 import type { Txn, TxnEntry } from './txn.js';
 
@@ -53,7 +53,14 @@ const SPECIAL_PATHS = new Set([ROOT, SYSTEM_NODE, QUOTA_NODE, CONFIG_NODE]);
 export function prep(ctx: PrepContext, request: WriteRequest): TxnEntry {
   const header = { clientId: ctx.sessionId, cxid: ctx.cxid, zxid: ctx.zxid, time: ctx.time, type: request.type as number };
   const pending = new PendingChanges(ctx.tree);
-  if (request.type === OpCode.multi) return { header, txn: prepMulti(ctx, pending, request.ops) };
+  if (request.type === OpCode.multi) {
+    // ZooKeeper cannot decode a write multi holding reads ("Mixing different kind of ops") nor
+    // prepare a multi of reads: the whole request fails with MARSHALLINGERROR.
+    if (request.ops.some((op) => op.type === OpCode.getData || op.type === OpCode.getChildren)) {
+      return { header: { ...header, type: OpCode.error }, txn: { type: OpCode.error, record: { err: ErrorCode.MARSHALLINGERROR } } };
+    }
+    return { header, txn: prepMulti(ctx, pending, request.ops) };
+  }
   try {
     return { header, txn: prepOne(ctx, pending, request) };
   } catch (err) {
@@ -77,7 +84,6 @@ function prepMulti(ctx: PrepContext, pending: PendingChanges, ops: readonly Mult
       continue;
     }
     try {
-      if (op.type === OpCode.getData || op.type === OpCode.getChildren) fail(ErrorCode.BADARGUMENTS);
       txns.push(prepOne(ctx, pending, op));
     } catch (err) {
       failed = true;
@@ -164,8 +170,8 @@ function prepCreate(
   if (sequential) path += sequenceSuffix(parentCVersion);
   validPath(path);
   if (pending.get(path) !== undefined) fail(ErrorCode.NODEEXISTS);
-  if (ephemeralKind(parent.stat.ephemeralOwner) === 'ephemeral') fail(ErrorCode.NOCHILDRENFOREPHEMERALS);
-  const newCversion = parentCVersion + 1;
+  if (ctx.tree.kindOf(parent.stat.ephemeralOwner) === 'ephemeral') fail(ErrorCode.NOCHILDRENFOREPHEMERALS);
+  const newCversion = (parentCVersion + 1) | 0; // wraps as a Java int
 
   const owner = container ? CONTAINER_OWNER : ttlMode ? ttlOwner(ttl) : ephemeral ? ctx.sessionId : 0n;
   pending.set(parentPath, { ...parent, stat: { ...parent.stat, cversion: newCversion, pzxid: ctx.zxid }, childCount: parent.childCount + 1 });
@@ -185,13 +191,21 @@ function prepDelete(ctx: PrepContext, pending: PendingChanges, type: typeof OpCo
   const lastSlash = path.lastIndexOf('/');
   if (lastSlash < 0 || path.includes('\0') || SPECIAL_PATHS.has(path)) fail(ErrorCode.BADARGUMENTS);
   const parentPath = lastSlash === 0 ? ROOT : path.slice(0, lastSlash);
-  const parent = nodeOrFail(pending, parentPath);
-  if (type === OpCode.delete) requireAcl(ctx, parent, Perms.DELETE);
-  const node = nodeOrFail(pending, path);
-  if (type === OpCode.delete) checkAndIncVersion(node.stat.version, request.version);
-  if (node.childCount > 0) fail(ErrorCode.NOTEMPTY);
-  if (type === OpCode.deleteContainer && ephemeralKind(node.stat.ephemeralOwner) !== 'container' && ephemeralKind(node.stat.ephemeralOwner) !== 'ttl') {
-    fail(ErrorCode.BADARGUMENTS);
+  let parent: NodeView;
+  let node: NodeView;
+  if (type === OpCode.delete) {
+    parent = nodeOrFail(pending, parentPath);
+    requireAcl(ctx, parent, Perms.DELETE);
+    node = nodeOrFail(pending, path);
+    checkAndIncVersion(node.stat.version, request.version);
+    if (node.childCount > 0) fail(ErrorCode.NOTEMPTY);
+  } else {
+    // ZooKeeper's order for deleteContainer: node, children, a session's ephemeral is
+    // BADVERSION (persistent nodes pass), then the parent. No ACL check.
+    node = nodeOrFail(pending, path);
+    if (node.childCount > 0) fail(ErrorCode.NOTEMPTY);
+    if (ctx.tree.kindOf(node.stat.ephemeralOwner) === 'ephemeral') fail(ErrorCode.BADVERSION);
+    parent = nodeOrFail(pending, parentPath);
   }
   pending.set(parentPath, { ...parent, stat: { ...parent.stat, pzxid: ctx.zxid }, childCount: parent.childCount - 1 });
   pending.set(path, null);

@@ -78,9 +78,11 @@ export class WatchTable {
     const exact = this.byPath.get(path);
     if (exact !== undefined) {
       for (const [watcher, bits] of [...exact]) {
-        if (suppress?.has(watcher)) continue;
-        fired.add(watcher);
+        // A recursive watch never reports NodeChildrenChanged, on its own path either.
+        if (type === EventType.NodeChildrenChanged && (bits & (WatchMode.STANDARD | WatchMode.PERSISTENT)) === 0) continue;
+        // Consumed even when suppressed: suppression skips the delivery, not the trigger.
         if ((bits & WatchMode.STANDARD) !== 0) this.remove(path, watcher, WatchMode.STANDARD);
+        if (!suppress?.has(watcher)) fired.add(watcher);
       }
     }
     if (this.recursiveCount > 0 && type !== EventType.NodeChildrenChanged && path !== '/') {

@@ -91,7 +91,7 @@ function replyFrame(xid: number, zxid: bigint, err: number, write?: (w: JuteWrit
  * the reply of the write that caused them.
  */
 export class ServerCore {
-  readonly tree = new DataTree();
+  readonly tree: DataTree;
   readonly watches: WatchTables = { data: new WatchTable(), child: new WatchTable() };
   readonly sessions: SessionTracker;
   private readonly links = new Map<WatcherId, ClientLink>();
@@ -100,6 +100,7 @@ export class ServerCore {
   readonly counters = { packetsReceived: 0, packetsSent: 0, notificationsSent: 0, txns: 0 };
 
   constructor(private readonly options: ServerCoreOptions) {
+    this.tree = new DataTree(undefined, { extendedTypesEnabled: options.extendedTypesEnabled });
     this.sessions = new SessionTracker(options.serverId, options.clock.now(), options.tickTimeMs);
   }
 
