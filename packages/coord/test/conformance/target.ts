@@ -1,0 +1,69 @@
+import { apacheZooKeeperAvailable, startApacheZooKeeper } from '../../src/testing/index.js';
+
+/**
+ * A server implementation the conformance suite runs against. The suite talks to a target only
+ * through the connect string it returns (and the client and testing kit), so a new
+ * implementation is added by appending one entry to `allTargets`.
+ */
+export interface ConformanceTarget {
+  readonly name: string;
+  start(options?: { tickTimeMs?: number }): Promise<{ connectString: string; stop(): Promise<void> }>;
+  /** Why the target cannot run on this machine (a missing install), or undefined when it can. */
+  unavailable?(): string | undefined;
+}
+
+const apacheZooKeeper: ConformanceTarget = {
+  name: 'apache-zookeeper',
+  async start(options = {}) {
+    const server = await startApacheZooKeeper(options.tickTimeMs === undefined ? {} : { tickTimeMs: options.tickTimeMs });
+    return { connectString: server.connectString, stop: () => server.stop() };
+  },
+  unavailable: () =>
+    apacheZooKeeperAvailable() ? undefined : 'requires Apache ZooKeeper: apt-get install zookeeper (or set ZOOKEEPER_HOME), and a JVM on PATH',
+};
+
+/** Every known target, in the order they run. */
+export const allTargets: readonly ConformanceTarget[] = [apacheZooKeeper];
+
+/**
+ * The targets named by COORD_CONFORMANCE_TARGETS (comma-separated), or all of them when it is
+ * unset or empty. An unknown name is an error rather than a silently empty run.
+ */
+export function selectTargets(known: readonly ConformanceTarget[], filter: string | undefined): ConformanceTarget[] {
+  const names = (filter ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  if (names.length === 0) return [...known];
+  const unknown = names.filter((n) => !known.some((t) => t.name === n));
+  if (unknown.length > 0) {
+    throw new Error(`COORD_CONFORMANCE_TARGETS names unknown target(s) ${unknown.join(', ')}; known: ${known.map((t) => t.name).join(', ')}`);
+  }
+  return known.filter((t) => names.includes(t.name));
+}
+
+export const targets: ConformanceTarget[] = selectTargets(allTargets, process.env['COORD_CONFORMANCE_TARGETS']);
+
+const warned = new Set<string>();
+
+/**
+ * Why a target's tests are skipped here, or undefined when they run. Outside CI a missing
+ * install skips with a loud message; in CI (CI=true) nothing is skipped, so the missing
+ * install fails the run when the server cannot start.
+ */
+export function skipReason(target: ConformanceTarget): string | undefined {
+  const reason = target.unavailable?.();
+  if (reason === undefined) return undefined;
+  if (process.env['CI'] === 'true') return undefined;
+  if (!warned.has(target.name)) {
+    warned.add(target.name);
+    console.warn(`\n*** conformance target '${target.name}' SKIPPED: ${reason} ***\n*** (in CI, with CI=true, this is a failure) ***\n`);
+  }
+  return reason;
+}
+
+/** In CI a missing install is a failure; this is the message it fails with. */
+export function requireAvailable(target: ConformanceTarget): void {
+  const reason = target.unavailable?.();
+  if (reason !== undefined) throw new Error(`conformance target '${target.name}' cannot run in CI: ${reason}`);
+}
