@@ -160,7 +160,7 @@ export class CoordClient {
     const serverPath = this.serverPath(path);
     return this.call<Stat | null>({
       opcode: OpCode.exists,
-      body: encode(ExistsRequest, { path: serverPath, watch: options.watch !== undefined }),
+      body: encode(ExistsRequest, { path: serverPath, watch: this.askServerToWatch(options.watch, 'data', serverPath) }),
       path,
       decode: (r) => ExistsResponse.read(r).stat,
       onError: (err) => (err === ErrorCode.NONODE ? { value: null } : undefined),
@@ -181,7 +181,7 @@ export class CoordClient {
   private getDataAt(serverPath: string, path: string, options: WatchOptions): Promise<NodeData> {
     return this.call({
       opcode: OpCode.getData,
-      body: encode(GetDataRequest, { path: serverPath, watch: options.watch !== undefined }),
+      body: encode(GetDataRequest, { path: serverPath, watch: this.askServerToWatch(options.watch, 'data', serverPath) }),
       path,
       decode: (r) => {
         const { data, stat } = GetDataResponse.read(r);
@@ -197,7 +197,7 @@ export class CoordClient {
     const serverPath = this.serverPath(path);
     return this.call({
       opcode: OpCode.getChildren,
-      body: encode(GetChildrenRequest, { path: serverPath, watch: options.watch !== undefined }),
+      body: encode(GetChildrenRequest, { path: serverPath, watch: this.askServerToWatch(options.watch, 'child', serverPath) }),
       path,
       decode: (r) => GetChildrenResponse.read(r).children,
       afterReply: this.watchOnReply(options.watch, serverPath, (err) => (err === ErrorCode.OK ? 'child' : undefined)),
@@ -210,7 +210,7 @@ export class CoordClient {
     const serverPath = this.serverPath(path);
     return this.call({
       opcode: OpCode.getChildren2,
-      body: encode(GetChildrenRequest, { path: serverPath, watch: options.watch !== undefined }),
+      body: encode(GetChildrenRequest, { path: serverPath, watch: this.askServerToWatch(options.watch, 'child', serverPath) }),
       path,
       decode: (r) => GetChildren2Response.read(r),
       afterReply: this.watchOnReply(options.watch, serverPath, (err) => (err === ErrorCode.OK ? 'child' : undefined)),
@@ -342,7 +342,13 @@ export class CoordClient {
       // The reply carries an ErrorResponse-shaped int; older servers send nothing.
       decode: (r) => (r.remaining >= 4 ? ErrorResponse.read(r) : undefined),
       afterReply: (err) => {
-        if (err === ErrorCode.OK) this.session.watches.register(kind, serverPath, listener);
+        if (err !== ErrorCode.OK) return;
+        this.session.watches.register(kind, serverPath, listener);
+        // On a server with one mode per path the recursive registration replaced any one-shot
+        // child watch held there (recursive watches never deliver NodeChildrenChanged): restore it.
+        if (kind === 'persistentRecursive' && !this.session.watches.has('persistent', serverPath) && this.session.watches.has('child', serverPath)) {
+          this.session.reRegisterWatches(serverPath, ['child']);
+        }
       },
       ...callOptions(options),
     });
@@ -397,6 +403,15 @@ export class CoordClient {
 
   private simple<Req, T>(opcode: number, codec: Codec<Req>, request: Req, path: string, decode: (r: JuteReader) => T, options: CallOptions): Promise<T> {
     return this.call({ opcode, body: encode(codec, request), path, decode, ...callOptions(options) });
+  }
+
+  /**
+   * Whether a read must ask the server for a watch. Not when a persistent watch this client holds
+   * on the path already delivers the events: the one-shot watcher is then fed from those, and a
+   * server that keeps one mode per path (ZooKeeper 3.8) is not made to drop the persistent one.
+   */
+  private askServerToWatch(watch: Watcher | undefined, kind: 'data' | 'child', serverPath: string): boolean {
+    return watch !== undefined && !this.session.watches.covers(kind, serverPath);
   }
 
   private watchOnReply(watch: Watcher | undefined, serverPath: string, kindFor: (err: number) => OneShotKind | undefined): ((err: number) => void) | undefined {

@@ -11,7 +11,7 @@ import { ClientConnection, type InFlight } from './connection.js';
 import type { ParsedConnectString } from './connect-string.js';
 import { TypedEmitter } from './emitter.js';
 import { describeHosts, HostProvider } from './host-provider.js';
-import { batchWatchPaths, WatchManager, type WatchPaths } from './watch-manager.js';
+import { batchWatchPaths, orderForReRegistration, WatchManager, type WatchPaths } from './watch-manager.js';
 import type { ClientEvents, ConnectionState, DisconnectedPolicy, Watcher } from './types.js';
 
 /** What the session needs to know to send one request and read its reply. */
@@ -386,22 +386,30 @@ export class Session extends TypedEmitter<ClientEvents> {
     this.sendSetWatches(connection, this.watches.paths());
   }
 
-  /** Re-registers the watches this client still holds on one path (after a removeWatches of type Any). */
-  reRegisterWatches(serverPath: string): void {
+  /**
+   * Re-registers the watches this client still holds on one path: after a removeWatches of
+   * type Any, or (kinds ['child']) after a recursive watch was added there on a server that
+   * keeps one mode per path.
+   */
+  reRegisterWatches(serverPath: string, kinds: readonly (keyof WatchPaths)[] = ['data', 'exist', 'child', 'persistent', 'persistentRecursive']): void {
     const connection = this.connection;
     if (connection === undefined || connection.isClosed) return;
     const all = this.watches.paths();
-    const only = (list: string[]) => list.filter((p) => p === serverPath);
+    const only = (kind: keyof WatchPaths) => (kinds.includes(kind) ? all[kind].filter((p) => p === serverPath) : []);
     this.sendSetWatches(connection, {
-      data: only(all.data),
-      exist: only(all.exist),
-      child: only(all.child),
-      persistent: only(all.persistent),
-      persistentRecursive: only(all.persistentRecursive),
+      data: only('data'),
+      exist: only('exist'),
+      child: only('child'),
+      persistent: only('persistent'),
+      persistentRecursive: only('persistentRecursive'),
     });
   }
 
   private sendSetWatches(connection: ClientConnection, paths: WatchPaths): void {
+    for (const group of orderForReRegistration(paths)) this.sendSetWatchesGroup(connection, group);
+  }
+
+  private sendSetWatchesGroup(connection: ClientConnection, paths: WatchPaths): void {
     for (const batch of batchWatchPaths(paths)) {
       const persistent = batch.persistent.length + batch.persistentRecursive.length > 0;
       const body = persistent

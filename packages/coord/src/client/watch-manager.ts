@@ -105,6 +105,17 @@ export class WatchManager {
     return out;
   }
 
+  /**
+   * True when a persistent watch held on the same path already delivers every event a one-shot
+   * watch of `kind` waits for, so the server need not be asked for it: data and exists watches
+   * are covered by a persistent or recursive watch, child watches only by a persistent one
+   * (recursive watches never see NodeChildrenChanged).
+   */
+  covers(kind: OneShotKind, serverPath: string): boolean {
+    if (this.tables.persistent.has(serverPath)) return true;
+    return kind !== 'child' && this.tables.persistentRecursive.has(serverPath);
+  }
+
   paths(): WatchPaths {
     const keys = (table: Table) => [...table.keys()];
     return {
@@ -125,6 +136,30 @@ export class WatchManager {
   get size(): number {
     return Object.values(this.tables).reduce((n, table) => n + table.size, 0);
   }
+}
+
+/**
+ * Orders a re-registration for servers that keep one watch mode per connection and path
+ * (ZooKeeper 3.8, ZOOKEEPER-4466): such a server applies SetWatches lists in turn and the last
+ * mode wins. One-shot watches that a persistent watch on their path covers are left out (the
+ * client feeds them from the persistent watch's events), and one-shot child watches on a path
+ * with only a recursive watch go in a second, later group so the recursive registration does not
+ * swallow them. Servers that keep every mode (3.9+, coord) register the same watches either way.
+ */
+export function orderForReRegistration(paths: WatchPaths): WatchPaths[] {
+  const persistent = new Set(paths.persistent);
+  const recursive = new Set(paths.persistentRecursive);
+  const coveredData = (p: string) => persistent.has(p) || recursive.has(p);
+  const main: WatchPaths = {
+    data: paths.data.filter((p) => !coveredData(p)),
+    exist: paths.exist.filter((p) => !coveredData(p)),
+    child: paths.child.filter((p) => !persistent.has(p) && !recursive.has(p)),
+    persistent: paths.persistent,
+    persistentRecursive: paths.persistentRecursive,
+  };
+  const lateChild = paths.child.filter((p) => !persistent.has(p) && recursive.has(p));
+  const late: WatchPaths = { data: [], exist: [], child: lateChild, persistent: [], persistentRecursive: [] };
+  return lateChild.length > 0 ? [main, late] : [main];
 }
 
 /** Splits watch paths into SetWatches batches of at most `maxChars` path characters each. */

@@ -37,11 +37,13 @@ function readable(ctx: ReadContext, path: string): DataNode {
   return node;
 }
 
-/** exists: the watch is set even when the node is missing (NodeCreated will fire). */
+/**
+ * exists: the watch is set even when the node is missing (NodeCreated will fire). ZooKeeper
+ * checks no permission here: anyone may see a node's Stat.
+ */
 export function exists(ctx: ReadContext, path: string, watch: boolean) {
   if (path.includes('\0')) fail(ErrorCode.BADARGUMENTS);
   const node = ctx.tree.get(path);
-  if (node !== undefined && !aclAllows(node.acl, Perms.READ, ctx.authIds)) fail(ErrorCode.NOAUTH);
   if (watch) ctx.watches.data.add(path, ctx.watcher, WatchMode.STANDARD);
   return { stat: ctx.tree.statOf(node ?? fail(ErrorCode.NONODE)) };
 }

@@ -109,6 +109,36 @@ for (const target of targets) {
       await log.expectNoMore(a);
     });
 
+    it('re-registers one-shot and persistent watches on the same path so that every one still fires', async () => {
+      // A server that keeps one watch mode per path (ZooKeeper 3.8) applies SetWatches2's lists
+      // in order; the client orders them so no watch swallows another.
+      const proxy = await zk.proxy();
+      const a = await zk.client({ connectString: proxy.connectString });
+      const b = await zk.client();
+      const p = zk.path('/both');
+      await b.create(p);
+      const child = new EventLog('one-shot child');
+      const data = new EventLog('one-shot data');
+      const recursive = new EventLog('recursive');
+      await a.getChildren(p, { watch: child.watcher });
+      await a.getData(p, { watch: data.watcher });
+      await a.addWatch(p, 'PERSISTENT_RECURSIVE', recursive.watcher);
+      const states = new StateLog(a);
+      proxy.dropConnections();
+      await states.waitFor('reconnected', await states.waitFor('suspended'));
+      // 'reconnected' comes before the server has read SetWatches; a reply on the same
+      // connection proves it has (persistent watches have no catch-up for changes before that).
+      await a.exists(p);
+      await b.create(`${p}/c`);
+      await b.setData(p, 'x');
+      expect(brief(await child.next())).toEqual({ type: 'NodeChildrenChanged', path: p });
+      expect(brief(await data.next())).toEqual({ type: 'NodeDataChanged', path: p });
+      expect((await recursive.take(2)).map(brief)).toEqual([
+        { type: 'NodeCreated', path: `${p}/c` },
+        { type: 'NodeDataChanged', path: p },
+      ]);
+    });
+
     it('requests in flight when the connection drops fail with ConnectionLossError', async () => {
       const proxy = await zk.proxy();
       const a = await zk.client({ connectString: proxy.connectString });

@@ -1,4 +1,4 @@
-import { apacheZooKeeperAvailable, startApacheZooKeeper } from '../../src/testing/index.js';
+import { apacheZooKeeperAvailable, startApacheZooKeeper, startServer } from '../../src/testing/index.js';
 
 /**
  * A server implementation the conformance suite runs against. The suite talks to a target only
@@ -22,8 +22,17 @@ const apacheZooKeeper: ConformanceTarget = {
     apacheZooKeeperAvailable() ? undefined : 'requires Apache ZooKeeper: apt-get install zookeeper (or set ZOOKEEPER_HOME), and a JVM on PATH',
 };
 
+/** coord's own server, in this process: the embedded default. */
+const coordStandalone: ConformanceTarget = {
+  name: 'coord-standalone',
+  async start(options = {}) {
+    const server = await startServer({ fourLetterWords: '*', maxClientConnections: 0, ...(options.tickTimeMs === undefined ? {} : { tickTimeMs: options.tickTimeMs }) });
+    return { connectString: server.connectString, stop: () => server.stop() };
+  },
+};
+
 /** Every known target, in the order they run. */
-export const allTargets: readonly ConformanceTarget[] = [apacheZooKeeper];
+export const allTargets: readonly ConformanceTarget[] = [apacheZooKeeper, coordStandalone];
 
 /**
  * The targets named by COORD_CONFORMANCE_TARGETS (comma-separated), or all of them when it is

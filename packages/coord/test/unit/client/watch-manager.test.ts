@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batchWatchPaths, WatchManager, type WatchPaths } from '../../../src/client/watch-manager.js';
+import { batchWatchPaths, orderForReRegistration, WatchManager, type WatchPaths } from '../../../src/client/watch-manager.js';
 import type { EventTypeName } from '../../../src/jute/opcodes.js';
 import type { Watcher } from '../../../src/client/types.js';
 
@@ -222,5 +222,41 @@ describe('batchWatchPaths', () => {
       }),
       { seed: SEED, numRuns: 300 },
     );
+  });
+});
+
+describe('one watch mode per path (ZooKeeper 3.8): covers and orderForReRegistration', () => {
+  const noop: Watcher = () => undefined;
+
+  it('a persistent watch covers every one-shot kind on its path; a recursive one all but child watches', () => {
+    const m = new WatchManager();
+    m.register('persistent', '/p', noop);
+    m.register('persistentRecursive', '/r', noop);
+    for (const kind of ['data', 'exist', 'child'] as const) expect(m.covers(kind, '/p')).toBe(true);
+    expect(m.covers('data', '/r')).toBe(true);
+    expect(m.covers('exist', '/r')).toBe(true);
+    expect(m.covers('child', '/r')).toBe(false);
+    // Only the same path: a recursive watch on an ancestor does not clash on the server.
+    expect(m.covers('data', '/r/x')).toBe(false);
+    expect(m.covers('data', '/other')).toBe(false);
+  });
+
+  it('leaves covered one-shots out and sends child watches under a recursive watch last', () => {
+    const paths: WatchPaths = {
+      data: ['/p', '/r', '/plain'],
+      exist: ['/r', '/missing'],
+      child: ['/p', '/r', '/plain'],
+      persistent: ['/p'],
+      persistentRecursive: ['/r'],
+    };
+    expect(orderForReRegistration(paths)).toEqual([
+      { data: ['/plain'], exist: ['/missing'], child: ['/plain'], persistent: ['/p'], persistentRecursive: ['/r'] },
+      { data: [], exist: [], child: ['/r'], persistent: [], persistentRecursive: [] },
+    ]);
+  });
+
+  it('is one group, unchanged, when no path holds two modes', () => {
+    const paths: WatchPaths = { data: ['/a'], exist: ['/b'], child: ['/c'], persistent: ['/d'], persistentRecursive: ['/e'] };
+    expect(orderForReRegistration(paths)).toEqual([paths]);
   });
 });
