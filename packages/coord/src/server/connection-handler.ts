@@ -13,6 +13,8 @@ export interface ConnectionOptions {
   readonly maxFrameBytes: number;
   /** Answers a four-letter word, or undefined when `word` is not one. */
   readonly fourLetterWord: (word: string) => string | undefined;
+  /** A connection must finish its handshake within this long. */
+  readonly handshakeTimeoutMs: number;
   /** Bytes queued for a slow reader before we stop reading its requests. */
   readonly maxQueuedBytes: number;
   readonly log: (level: 'debug' | 'info' | 'warn', message: string) => void;
@@ -36,6 +38,8 @@ export class ServerConnection implements ClientLink {
   private closed = false;
   private corked = false;
   private pausedForBackpressure = false;
+  private readonly queued: Buffer[] = [];
+  private readonly handshakeTimer: NodeJS.Timeout;
 
   constructor(
     readonly id: number,
@@ -51,12 +55,26 @@ export class ServerConnection implements ClientLink {
     socket.on('error', (err) => this.close(`socket error: ${err.message}`));
     socket.on('close', () => this.close('client closed the connection'));
     socket.on('drain', () => {
-      if (this.pausedForBackpressure && !this.closed) {
-        this.pausedForBackpressure = false;
-        socket.resume();
-      }
+      if (!this.pausedForBackpressure || this.closed) return;
+      this.pausedForBackpressure = false;
+      this.processQueued();
+      if (!this.pausedForBackpressure) socket.resume();
     });
+    // A connection that never completes the handshake holds no session and must not linger
+    // (ZooKeeper's sessionlessCnxnTimeout).
+    this.handshakeTimer = setTimeout(() => this.close(`no handshake within ${options.handshakeTimeoutMs} ms`, true), options.handshakeTimeoutMs);
+    this.handshakeTimer.unref();
     core.attach(this);
+  }
+
+  /** Requests read but not yet processed (they wait while the client is not reading replies). */
+  get queuedRequests(): number {
+    return this.queued.length;
+  }
+
+  /** True while input is paused because the client is not reading its replies. */
+  get pausedForSlowReader(): boolean {
+    return this.pausedForBackpressure;
   }
 
   describe(): string {
@@ -82,19 +100,31 @@ export class ServerConnection implements ClientLink {
     try {
       frames = this.frames.push(chunk);
     } catch (err) {
+      // Replies already queued still go out; then the connection closes ("Len error").
       this.options.log('warn', `closing ${this.describe()}: ${(err as Error).message}`);
-      this.close('bad frame length', true);
+      this.processQueued();
+      this.close('bad frame length');
       return;
     }
-    for (const body of frames) {
-      if (this.closed) return;
+    this.queued.push(...frames);
+    this.processQueued();
+  }
+
+  /**
+   * Runs queued requests until none is left or the client stops reading its replies: then the
+   * rest wait for 'drain', so a burst of requests in one read cannot queue unbounded output.
+   */
+  private processQueued(): void {
+    while (!this.closed && !this.pausedForBackpressure) {
+      const body = this.queued.shift();
+      if (body === undefined) return;
       try {
         if (this.handshaken) this.onRequest(body);
         else this.onConnect(body);
       } catch (err) {
         const what = err instanceof MarshallingError ? 'malformed request' : 'request failed';
         this.options.log('warn', `closing ${this.describe()}: ${what}: ${(err as Error).message}`);
-        this.close(what, true);
+        this.close(what);
         return;
       }
     }
@@ -112,6 +142,7 @@ export class ServerConnection implements ClientLink {
       return;
     }
     this.handshaken = true;
+    clearTimeout(this.handshakeTimer);
   }
 
   private onRequest(body: Buffer): void {
@@ -142,6 +173,8 @@ export class ServerConnection implements ClientLink {
   close(reason: string, abort = false): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.handshakeTimer);
+    this.queued.length = 0;
     this.core.detach(this);
     this.options.onClosed(this);
     if (abort) {

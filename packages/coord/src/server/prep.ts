@@ -84,7 +84,7 @@ function prepMulti(ctx: PrepContext, pending: PendingChanges, ops: readonly Mult
       continue;
     }
     try {
-      txns.push(prepOne(ctx, pending, op));
+      txns.push(prepOne(ctx, pending, multiCreateOp(op)));
     } catch (err) {
       failed = true;
       txns.push({ type: OpCode.error, record: { err: codeOf(err) } });
@@ -92,6 +92,18 @@ function prepMulti(ctx: PrepContext, pending: PendingChanges, ops: readonly Mult
     }
   }
   return { type: OpCode.multi, txns };
+}
+
+/**
+ * Inside a multi, ZooKeeper rebuilds each create op from its flags (Op.create): container flags
+ * make it a createContainer, any other non-TTL flags a plain create (a create2 op too), whatever
+ * opcode the client put in the op header.
+ */
+function multiCreateOp(op: MultiOp): MultiOp {
+  if (op.type !== OpCode.create && op.type !== OpCode.create2 && op.type !== OpCode.createContainer) return op;
+  const flags = op.request.flags;
+  if (flags === CreateMode.PERSISTENT_WITH_TTL || flags === CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL) fail(ErrorCode.BADARGUMENTS);
+  return { type: flags === CreateMode.CONTAINER ? OpCode.createContainer : OpCode.create, request: op.request };
 }
 
 function prepOne(ctx: PrepContext, pending: PendingChanges, request: WriteRequest): Txn {
@@ -154,8 +166,9 @@ function prepCreate(
   const ttl = 'ttl' in request ? request.ttl : -1n;
   if (ttlMode && !ctx.extendedTypesEnabled) fail(ErrorCode.UNIMPLEMENTED);
   if (ttlMode ? ttl <= 0n || ttl > MAX_TTL_MS : ttl >= 0n) fail(ErrorCode.BADARGUMENTS);
-  const container = flags === CreateMode.CONTAINER;
-  if (container !== (type === OpCode.createContainer) || ttlMode !== (type === OpCode.createTTL)) fail(ErrorCode.BADARGUMENTS);
+  // The opcode, not the flags, decides the node type (ZooKeeper does not cross-check them): a
+  // plain create with the container flag makes a persistent node, createContainer always a container.
+  const container = type === OpCode.createContainer;
   const sequential = flags === CreateMode.PERSISTENT_SEQUENTIAL || flags === CreateMode.EPHEMERAL_SEQUENTIAL || flags === CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL;
   const ephemeral = flags === CreateMode.EPHEMERAL || flags === CreateMode.EPHEMERAL_SEQUENTIAL;
 

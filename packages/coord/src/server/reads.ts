@@ -81,15 +81,28 @@ export function getEphemerals(ctx: ReadContext, prefixPath: string) {
   return { ephemerals: prefix === '' || prefix === ROOT ? all : all.filter((p) => p.startsWith(prefixPath)) };
 }
 
-/** multiRead: each op answers on its own; a failure is an error result, not a failed request. */
-export function multiRead(ctx: ReadContext, ops: readonly MultiOp[]): MultiResult[] {
+/** A reply that would be bigger than any client accepts; the server closes instead of building it. */
+export class ReplyTooLargeError extends Error {}
+
+/**
+ * multiRead: each op answers on its own; a failure is an error result, not a failed request.
+ * The data gathered is bounded so one small request cannot make the server build a huge reply.
+ */
+export function multiRead(ctx: ReadContext, ops: readonly MultiOp[], maxReplyBytes: number): MultiResult[] {
+  let bytes = 0;
   return ops.map((op): MultiResult => {
     try {
-      if (op.type === OpCode.getData) return { type: OpCode.getData, ...getData(ctx, op.request.path, op.request.watch) };
+      if (op.type === OpCode.getData) {
+        const result = getData(ctx, op.request.path, op.request.watch);
+        bytes += result.data?.length ?? 0;
+        if (bytes > maxReplyBytes) throw new ReplyTooLargeError(`multiRead reply would exceed ${maxReplyBytes} bytes`);
+        return { type: OpCode.getData, ...result };
+      }
       if (op.type === OpCode.getChildren) return { type: OpCode.getChildren, children: getChildren(ctx, op.request.path, op.request.watch).children };
       return { type: OpCode.error, err: ErrorCode.BADARGUMENTS };
     } catch (err) {
-      return { type: OpCode.error, err: err instanceof ReadError ? err.code : ErrorCode.SYSTEMERROR };
+      if (!(err instanceof ReadError)) throw err;
+      return { type: OpCode.error, err: err.code };
     }
   });
 }

@@ -31,6 +31,8 @@ export interface ServerOptions {
   readonly fourLetterWords?: readonly string[] | '*';
   /** How often empty containers and expired TTL nodes are removed (znode.container.checkIntervalMs). Default 60000. */
   readonly containerCheckIntervalMs?: number;
+  /** A new connection must send its ConnectRequest within this long (sessionlessCnxnTimeout). Default 10000. */
+  readonly handshakeTimeoutMs?: number;
   /** Per-connection output buffered for a slow reader before its input is paused. Default 4 MiB. */
   readonly maxQueuedBytesPerConnection?: number;
   readonly clock?: Clock;
@@ -69,6 +71,7 @@ export class CoordServer {
       maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 20 * tickTimeMs,
       extendedTypesEnabled: options.extendedTypesEnabled ?? true,
       superDigest: options.superDigest,
+      maxReplyBytes: options.maxFrameBytes ?? 0xfffff,
       clock: this.clock,
       log,
     });
@@ -139,6 +142,7 @@ export class CoordServer {
     const connection = new ServerConnection(this.nextConnectionId++, socket, this.core, {
       maxFrameBytes: this.options.maxFrameBytes ?? 0xfffff,
       maxQueuedBytes: this.options.maxQueuedBytesPerConnection ?? 4 * 1024 * 1024,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 10_000,
       fourLetterWord: (word) => answerFourLetterWord(this.fourLetterContext, word),
       log: this.options.log ?? (() => undefined),
       onClosed: (c) => {
@@ -149,6 +153,11 @@ export class CoordServer {
       },
     });
     this.connections.add(connection);
+  }
+
+  /** Per-connection state, for tests and the `cons` command. */
+  connectionStates(): { id: number; sessionId: bigint; queuedRequests: number; pausedForSlowReader: boolean }[] {
+    return [...this.connections].map((c) => ({ id: c.id, sessionId: c.sessionId, queuedRequests: c.queuedRequests, pausedForSlowReader: c.pausedForSlowReader }));
   }
 
   /** Number of open client connections. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode } from '../errors/codes.js';
 import { type Codec } from '../jute/codec.js';
+import { MarshallingError } from '../errors/errors.js';
 import { OpCode, Perms, Xid } from '../jute/opcodes.js';
 import type { JuteReader } from '../jute/reader.js';
 import type { ConnectRequest } from '../jute/records/connect.js';
@@ -69,6 +70,8 @@ export interface ServerCoreOptions {
   /** `super:<base64 sha1>`: a digest identity that bypasses every ACL. */
   readonly superDigest: string | undefined;
   readonly clock: Clock;
+  /** Largest reply the server builds for a multiRead; a client could not read more (jute.maxbuffer). */
+  readonly maxReplyBytes: number;
   /** Called with every transaction before it is applied (the durability issue plugs the log in here). */
   readonly onTxn?: (entry: TxnEntry) => void;
   readonly log?: (level: 'debug' | 'info' | 'warn', message: string) => void;
@@ -76,6 +79,26 @@ export interface ServerCoreOptions {
 
 const EMPTY_PASSWORD = new Uint8Array(16);
 const SYNC_CONNECTED = 3;
+
+/** Requests that go through prep and take a zxid, even when refused. */
+const WRITE_OPCODES: ReadonlySet<number> = new Set([
+  OpCode.create,
+  OpCode.create2,
+  OpCode.createContainer,
+  OpCode.createTTL,
+  OpCode.delete,
+  OpCode.deleteContainer,
+  OpCode.setData,
+  OpCode.setACL,
+  OpCode.check,
+  OpCode.multi,
+  OpCode.reconfig,
+]);
+
+/** ServerCnxn.addAuthInfo: the same identity twice is kept once. */
+function addAuthId(link: ClientLink, id: Id): void {
+  if (!link.authIds.some((a) => a.scheme === id.scheme && a.id === id.id)) link.authIds.push(id);
+}
 
 function replyFrame(xid: number, zxid: bigint, err: number, write?: (w: JuteWriter) => void): Buffer {
   const w = new JuteWriter(64);
@@ -191,10 +214,10 @@ export class ServerCore {
       const text = data.toString('utf8');
       const user = text.split(':', 1)[0] ?? '';
       const id = `${user}:${createHash('sha1').update(data).digest('base64')}`;
-      if (this.options.superDigest !== undefined && id === this.options.superDigest) link.authIds.push({ scheme: 'super', id: '' });
-      link.authIds.push({ scheme: 'digest', id });
+      if (this.options.superDigest !== undefined && id === this.options.superDigest) addAuthId(link, { scheme: 'super', id: '' });
+      addAuthId(link, { scheme: 'digest', id });
     } else if (packet.scheme === 'ip') {
-      link.authIds.push({ scheme: 'ip', id: link.remoteAddress });
+      addAuthId(link, { scheme: 'ip', id: link.remoteAddress });
     } else {
       this.options.log?.('warn', `authentication failed: no provider for scheme ${packet.scheme}`);
       this.send(link, replyFrame(xid, 0n, ErrorCode.AUTHFAILED));
@@ -204,7 +227,10 @@ export class ServerCore {
     this.send(link, replyFrame(xid, 0n, ErrorCode.OK));
   }
 
-  /** One request after the handshake. Throws (MarshallingError) only for an undecodable body. */
+  /**
+   * One request after the handshake. A body that does not decode is answered MARSHALLINGERROR
+   * and the connection stays open, as in ZooKeeper; only a bad auth packet throws.
+   */
   request(link: ClientLink, xid: number, opcode: number, reader: JuteReader): void {
     this.counters.packetsReceived++;
     this.sessions.touch(link.sessionId, this.options.clock.now());
@@ -212,6 +238,44 @@ export class ServerCore {
       this.auth(link, xid, reader);
       return;
     }
+    try {
+      this.dispatch(link, xid, opcode, reader);
+    } catch (err) {
+      if (err instanceof reads.ReplyTooLargeError) {
+        this.options.log?.('warn', `closing connection ${link.id}: ${err.message}`);
+        link.close('reply too large');
+        return;
+      }
+      if (!(err instanceof MarshallingError)) throw err;
+      this.rejectUndecodable(link, xid, opcode);
+    }
+  }
+
+  /**
+   * ZooKeeper's answer to a request whose body does not decode: a write still takes a zxid
+   * (its ErrorTxn is logged), a multiRead reply carries an empty result list, and nothing closes.
+   */
+  private rejectUndecodable(link: ClientLink, xid: number, opcode: number): void {
+    if (WRITE_OPCODES.has(opcode)) {
+      this.send(link, replyFrame(xid, this.failWrite(link, xid, ErrorCode.MARSHALLINGERROR), ErrorCode.MARSHALLINGERROR));
+      return;
+    }
+    const w = new JuteWriter(32);
+    ReplyHeader.write(w, { xid, zxid: this.tree.lastProcessedZxid, err: ErrorCode.MARSHALLINGERROR });
+    if (opcode === OpCode.multiRead) MultiResponse.write(w, []);
+    this.send(link, w.toBuffer());
+  }
+
+  /** A write refused before prep: it takes a zxid and logs an ErrorTxn, as ZooKeeper does. */
+  private failWrite(link: ClientLink, xid: number, code: number): bigint {
+    const zxid = ++this.zxid;
+    const header = { clientId: link.sessionId, cxid: xid, zxid, time: BigInt(this.options.clock.now()), type: OpCode.error };
+    this.options.onTxn?.({ header, txn: { type: OpCode.error, record: { err: code } } });
+    this.tree.lastProcessedZxid = zxid;
+    return zxid;
+  }
+
+  private dispatch(link: ClientLink, xid: number, opcode: number, reader: JuteReader): void {
     const zxid = this.tree.lastProcessedZxid;
     const ctx: reads.ReadContext = { tree: this.tree, watches: this.watches, watcher: link.id, sessionId: link.sessionId, authIds: link.authIds };
     const answer = <T>(codec: Codec<T> | undefined, produce: () => T) => {
@@ -227,7 +291,8 @@ export class ServerCore {
     };
     switch (opcode) {
       case OpCode.ping:
-        this.send(link, replyFrame(xid, zxid, ErrorCode.OK));
+        // Answered at xid -2 whatever xid the client used.
+        this.send(link, replyFrame(Xid.ping, zxid, ErrorCode.OK));
         return;
       case OpCode.exists: {
         const r = ExistsRequest.read(reader);
@@ -267,8 +332,17 @@ export class ServerCore {
         }));
       case OpCode.multiRead: {
         const ops = MultiRequest.read(reader);
-        return answer(MultiResponse, () => reads.multiRead(ctx, ops));
+        if (ops.some((op) => op.type !== OpCode.getData && op.type !== OpCode.getChildren)) {
+          throw new MarshallingError({ message: 'multiRead may hold only getData and getChildren ops' });
+        }
+        return answer(MultiResponse, () => reads.multiRead(ctx, ops, this.options.maxReplyBytes));
       }
+      case OpCode.sasl:
+        // No SASL here: ZooKeeper without a SASL provider drops the connection without a reply.
+        link.close('SASL is not supported');
+        return;
+      case OpCode.createSession:
+        throw new MarshallingError({ message: 'createSession is not a client request' });
       case OpCode.checkWatches: {
         const r = CheckWatchesRequest.read(reader);
         return answer(undefined, () => reads.checkWatches(ctx, r.path, r.type));
@@ -333,17 +407,18 @@ export class ServerCore {
       case OpCode.multi:
         request = { type: opcode, ops: MultiRequest.read(reader) };
         break;
-      case OpCode.reconfig: {
-        // Reconfiguration is disabled, as in a default Apache ZooKeeper; the failure takes a zxid there too.
-        const zxid = ++this.zxid;
-        this.options.onTxn?.({ header: { clientId: link.sessionId, cxid: xid, zxid, time: BigInt(this.options.clock.now()), type: OpCode.error }, txn: { type: OpCode.error, record: { err: ErrorCode.RECONFIGDISABLED } } });
-        this.tree.lastProcessedZxid = zxid;
-        this.send(link, replyFrame(xid, zxid, ErrorCode.RECONFIGDISABLED));
+      case OpCode.reconfig:
+        // Reconfiguration is disabled, as in a default Apache ZooKeeper; the refusal takes a zxid there too.
+        this.send(link, replyFrame(xid, this.failWrite(link, xid, ErrorCode.RECONFIGDISABLED), ErrorCode.RECONFIGDISABLED));
         return;
-      }
+      case OpCode.deleteContainer:
+        // Only the server's own container sweeper may send this.
+        DeleteRequest.read(reader);
+        this.send(link, replyFrame(xid, this.failWrite(link, xid, ErrorCode.BADARGUMENTS), ErrorCode.BADARGUMENTS));
+        return;
       default:
         // Unknown request types get UNIMPLEMENTED and the connection is closed (UnimplementedRequestProcessor).
-        this.send(link, replyFrame(xid, this.tree.lastProcessedZxid, ErrorCode.UNIMPLEMENTED));
+        this.send(link, replyFrame(xid, -1n, ErrorCode.UNIMPLEMENTED));
         link.close(`unsupported request type ${opcode}`);
         return;
     }
