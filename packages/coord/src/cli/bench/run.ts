@@ -81,7 +81,7 @@ export async function runClientBench(options: ClientBenchOptions, command: strin
     let connectString: string;
     if (options.connect === undefined) {
       io.progress('starting Apache ZooKeeper (testing kit)...\n');
-      server = await startApacheZooKeeper({ tickTimeMs: 2_000, logLevel: 'warn' });
+      server = await startApacheZooKeeper({ tickTimeMs: 2_000, logLevel: 'warn', jvm: 'throughput' });
       connectString = server.connectString;
     } else {
       connectString = options.connect;

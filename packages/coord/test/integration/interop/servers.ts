@@ -28,22 +28,10 @@ export interface StartOptions {
   readonly coordOptions?: ServerOptions;
 }
 
-/**
- * Apache reads znode.container.checkIntervalMs as a JVM system property (ContainerManager), not
- * from zoo.cfg, and the testing kit takes no JVM flags; JAVA_TOOL_OPTIONS is read by every JVM at
- * start, so it is set while the server starts and restored after. (A JVM another test spawns in
- * that window picks it up too: a harmless extra property and a "Picked up" line on stderr.)
- */
-async function startApacheWithSweepInterval(intervalMs: number | undefined): Promise<ApacheZooKeeper> {
+/** Apache reads znode.container.checkIntervalMs as a JVM system property (ContainerManager), not from zoo.cfg. */
+function startApacheWithSweepInterval(intervalMs: number | undefined): Promise<ApacheZooKeeper> {
   if (intervalMs === undefined) return startApacheZooKeeper();
-  const saved = process.env['JAVA_TOOL_OPTIONS'];
-  process.env['JAVA_TOOL_OPTIONS'] = `${saved ?? ''} -Dznode.container.checkIntervalMs=${intervalMs}`.trim();
-  try {
-    return await startApacheZooKeeper();
-  } finally {
-    if (saved === undefined) delete process.env['JAVA_TOOL_OPTIONS'];
-    else process.env['JAVA_TOOL_OPTIONS'] = saved;
-  }
+  return startApacheZooKeeper({ systemProperties: { 'znode.container.checkIntervalMs': String(intervalMs) } });
 }
 
 export async function startInteropServers(options: StartOptions): Promise<InteropServers> {
