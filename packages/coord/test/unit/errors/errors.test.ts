@@ -99,7 +99,9 @@ describe('errorFromCode', () => {
   it('gives a dedicated subclass for every non-OK code, each with a static code and its own name', () => {
     const classes = Object.entries(errors).filter(
       (entry): entry is [string, typeof CoordError & { readonly code: number }] =>
-        typeof entry[1] === 'function' && entry[1].prototype instanceof CoordError && 'code' in entry[1],
+        typeof entry[1] === 'function' && entry[1].prototype instanceof CoordError && 'code' in entry[1] &&
+        // A specialisation of ConnectionLossError, not a class of its own code (tested below).
+        entry[1] !== errors.ClientClosedError,
     );
     const byCode = new Map(classes.map(([className, cls]) => [cls.code, className]));
     for (const [name, code] of entries) {
@@ -112,6 +114,15 @@ describe('errorFromCode', () => {
       expect(Object.getPrototypeOf(err)).not.toBe(CoordError.prototype);
     }
     expect(byCode.size).toBe(entries.length - 1);
+  });
+
+  it('ClientClosedError is a ConnectionLossError that no retry can fix', () => {
+    const err = new errors.ClientClosedError({ path: '/a' });
+    expect(err).toBeInstanceOf(errors.ConnectionLossError);
+    expect(err.code).toBe(ErrorCode.CONNECTIONLOSS);
+    expect(err.retriable).toBe(false);
+    expect(err.path).toBe('/a');
+    expect(err.message).toContain('closed');
   });
 
   it('OK has no subclass: it is a plain CoordError', () => {
