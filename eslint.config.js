@@ -16,6 +16,8 @@ const pureCoreFiles = [
   'packages/coord/src/server/ephemeral-type.ts',
   'packages/coord/src/server/session-password.ts',
   'packages/coord/src/server/txn.ts',
+  'packages/coord/src/server/egress.ts',
+  'packages/coord/src/server/write-requests.ts',
   'packages/coord/src/quorum/core/**/*.ts',
   'packages/coord/src/recipes/**/pure/**/*.ts',
 ];

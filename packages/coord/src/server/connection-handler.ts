@@ -136,9 +136,10 @@ export class ServerConnection implements ClientLink {
     if (response === undefined || this.closed) return;
     // Answer in the shape we were asked: no readOnly byte for clients that sent none.
     const readOnly = request.readOnly === undefined ? undefined : false;
-    this.send(encode(ConnectResponse, { protocolVersion: 0, ...response, readOnly }));
+    // Through the core: a new session's handshake waits until its createSession txn is durable.
+    this.core.reply(this, encode(ConnectResponse, { protocolVersion: 0, ...response, readOnly }));
     if (response.timeOut === 0) {
-      this.close('session expired or unknown');
+      this.core.closeAfterOutput(this, 'session expired or unknown');
       return;
     }
     this.handshaken = true;

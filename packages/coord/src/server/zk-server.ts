@@ -9,12 +9,6 @@ import type { Id } from '../jute/records/data.js';
 import { AuthPacket, ErrorResponse, ReplyHeader, WatcherEvent } from '../jute/records/headers.js';
 import { MultiRequest, MultiResponse } from '../jute/records/multi.js';
 import {
-  CheckVersionRequest,
-  Create2Response,
-  CreateRequest,
-  CreateResponse,
-  CreateTTLRequest,
-  DeleteRequest,
   ExistsRequest,
   ExistsResponse,
   GetACLRequest,
@@ -28,10 +22,6 @@ import {
   GetDataResponse,
   GetEphemeralsRequest,
   GetEphemeralsResponse,
-  SetACLRequest,
-  SetACLResponse,
-  SetDataRequest,
-  SetDataResponse,
   SyncRequest,
   SyncResponse,
   WhoAmIResponse,
@@ -47,6 +37,8 @@ import * as reads from './reads.js';
 import { sessionPassword } from './session-password.js';
 import { SessionTracker } from './sessions.js';
 import type { TxnEntry } from './txn.js';
+import { decodeWriteRequest, WRITE_OPCODES, writeReplyBody } from './write-requests.js';
+import { DurableEgress } from './egress.js';
 import { WatchTable, type WatcherId } from './watch-table.js';
 
 /** One client connection as the request processor sees it; the socket code implements it. */
@@ -72,28 +64,16 @@ export interface ServerCoreOptions {
   readonly clock: Clock;
   /** Largest reply the server builds for a multiRead; a client could not read more (jute.maxbuffer). */
   readonly maxReplyBytes: number;
-  /** Called with every transaction before it is applied (the durability issue plugs the log in here). */
-  readonly onTxn?: (entry: TxnEntry) => void;
+  /**
+   * Where transactions go before they are applied. A log that is not durable at once calls
+   * `ServerCore.markDurable(zxid)` when it is; without one, every txn counts as durable at once.
+   */
+  readonly txnLog?: { append(entry: TxnEntry): void };
   readonly log?: (level: 'debug' | 'info' | 'warn', message: string) => void;
 }
 
 const EMPTY_PASSWORD = new Uint8Array(16);
 const SYNC_CONNECTED = 3;
-
-/** Requests that go through prep and take a zxid, even when refused. */
-const WRITE_OPCODES: ReadonlySet<number> = new Set([
-  OpCode.create,
-  OpCode.create2,
-  OpCode.createContainer,
-  OpCode.createTTL,
-  OpCode.delete,
-  OpCode.deleteContainer,
-  OpCode.setData,
-  OpCode.setACL,
-  OpCode.check,
-  OpCode.multi,
-  OpCode.reconfig,
-]);
 
 /** ServerCnxn.addAuthInfo: the same identity twice is kept once. */
 function addAuthId(link: ClientLink, id: Id): void {
@@ -121,6 +101,8 @@ export class ServerCore {
   private readonly sessionLinks = new Map<bigint, ClientLink>();
   private zxid = 0n;
   readonly counters = { packetsReceived: 0, packetsSent: 0, notificationsSent: 0, txns: 0 };
+  /** Output held until the txns it depends on are on disk. */
+  private readonly egress = new DurableEgress();
 
   constructor(private readonly options: ServerCoreOptions) {
     this.tree = new DataTree(undefined, { extendedTypesEnabled: options.extendedTypesEnabled });
@@ -194,7 +176,7 @@ export class ServerCore {
     const link = this.sessionLinks.get(sessionId);
     if (link !== undefined) {
       this.sessionLinks.delete(sessionId);
-      link.close('session closed');
+      this.closeAfterOutput(link, 'session closed');
     }
   }
 
@@ -221,7 +203,7 @@ export class ServerCore {
     } else {
       this.options.log?.('warn', `authentication failed: no provider for scheme ${packet.scheme}`);
       this.send(link, replyFrame(xid, 0n, ErrorCode.AUTHFAILED));
-      link.close('authentication failed');
+      this.closeAfterOutput(link, 'authentication failed');
       return;
     }
     this.send(link, replyFrame(xid, 0n, ErrorCode.OK));
@@ -243,7 +225,7 @@ export class ServerCore {
     } catch (err) {
       if (err instanceof reads.ReplyTooLargeError) {
         this.options.log?.('warn', `closing connection ${link.id}: ${err.message}`);
-        link.close('reply too large');
+        this.closeAfterOutput(link, 'reply too large');
         return;
       }
       if (!(err instanceof MarshallingError)) throw err;
@@ -270,9 +252,36 @@ export class ServerCore {
   private failWrite(link: ClientLink, xid: number, code: number): bigint {
     const zxid = ++this.zxid;
     const header = { clientId: link.sessionId, cxid: xid, zxid, time: BigInt(this.options.clock.now()), type: OpCode.error };
-    this.options.onTxn?.({ header, txn: { type: OpCode.error, record: { err: code } } });
+    this.logTxn({ header, txn: { type: OpCode.error, record: { err: code } } });
     this.tree.lastProcessedZxid = zxid;
     return zxid;
+  }
+
+  private logTxn(entry: TxnEntry): void {
+    this.egress.markLogged(entry.header.zxid);
+    if (this.options.txnLog === undefined) this.egress.markDurable(entry.header.zxid);
+    else this.options.txnLog.append(entry);
+  }
+
+  /** The log has everything up to `zxid` on disk: replies and events waiting for it go out. */
+  markDurable(zxid: bigint): void {
+    this.egress.markDurable(zxid);
+  }
+
+  /** Replies waiting for the disk. */
+  get outstandingReplies(): number {
+    return this.egress.waiting;
+  }
+
+  /** Sends a frame to a client once everything it may reveal is durable. */
+  reply(link: ClientLink, body: Buffer): void {
+    this.counters.packetsSent++;
+    this.egress.emit(() => link.send(body));
+  }
+
+  /** Closes a connection after the output already produced for it has gone out. */
+  closeAfterOutput(link: ClientLink, reason: string): void {
+    this.egress.emit(() => link.close(reason));
   }
 
   private dispatch(link: ClientLink, xid: number, opcode: number, reader: JuteReader): void {
@@ -339,7 +348,7 @@ export class ServerCore {
       }
       case OpCode.sasl:
         // No SASL here: ZooKeeper without a SASL provider drops the connection without a reply.
-        link.close('SASL is not supported');
+        this.closeAfterOutput(link, 'SASL is not supported');
         return;
       case OpCode.createSession:
         throw new MarshallingError({ message: 'createSession is not a client request' });
@@ -382,49 +391,22 @@ export class ServerCore {
   }
 
   private writeRequest(link: ClientLink, xid: number, opcode: number, reader: JuteReader): void {
-    let request: WriteRequest | undefined;
-    switch (opcode) {
-      case OpCode.create:
-      case OpCode.create2:
-      case OpCode.createContainer:
-        request = { type: opcode, request: CreateRequest.read(reader) };
-        break;
-      case OpCode.createTTL:
-        request = { type: opcode, request: CreateTTLRequest.read(reader) };
-        break;
-      case OpCode.delete:
-        request = { type: opcode, request: DeleteRequest.read(reader) };
-        break;
-      case OpCode.setData:
-        request = { type: opcode, request: SetDataRequest.read(reader) };
-        break;
-      case OpCode.setACL:
-        request = { type: opcode, request: SetACLRequest.read(reader) };
-        break;
-      case OpCode.check:
-        request = { type: opcode, request: CheckVersionRequest.read(reader) };
-        break;
-      case OpCode.multi:
-        request = { type: opcode, ops: MultiRequest.read(reader) };
-        break;
-      case OpCode.reconfig:
-        // Reconfiguration is disabled, as in a default Apache ZooKeeper; the refusal takes a zxid there too.
-        this.send(link, replyFrame(xid, this.failWrite(link, xid, ErrorCode.RECONFIGDISABLED), ErrorCode.RECONFIGDISABLED));
-        return;
-      case OpCode.deleteContainer:
-        // Only the server's own container sweeper may send this.
-        DeleteRequest.read(reader);
-        this.send(link, replyFrame(xid, this.failWrite(link, xid, ErrorCode.BADARGUMENTS), ErrorCode.BADARGUMENTS));
-        return;
-      default:
-        // Unknown request types get UNIMPLEMENTED and the connection is closed (UnimplementedRequestProcessor).
-        this.send(link, replyFrame(xid, -1n, ErrorCode.UNIMPLEMENTED));
-        link.close(`unsupported request type ${opcode}`);
-        return;
+    const request = decodeWriteRequest(opcode, reader);
+    if (request !== undefined) {
+      const result = this.write(link.sessionId, xid, request, link.authIds);
+      this.send(link, replyFrame(xid, result.zxid, result.err, writeReplyBody(opcode, result)));
+      this.deliver(result.notifications);
+    } else if (opcode === OpCode.reconfig) {
+      // Reconfiguration is disabled, as in a default Apache ZooKeeper; the refusal takes a zxid there too.
+      this.send(link, replyFrame(xid, this.failWrite(link, xid, ErrorCode.RECONFIGDISABLED), ErrorCode.RECONFIGDISABLED));
+    } else if (opcode === OpCode.deleteContainer) {
+      // Only the server's own container sweeper may send this.
+      this.send(link, replyFrame(xid, this.failWrite(link, xid, ErrorCode.BADARGUMENTS), ErrorCode.BADARGUMENTS));
+    } else {
+      // Unknown request types get UNIMPLEMENTED and the connection is closed (UnimplementedRequestProcessor).
+      this.send(link, replyFrame(xid, -1n, ErrorCode.UNIMPLEMENTED));
+      this.closeAfterOutput(link, `unsupported request type ${opcode}`);
     }
-    const result = this.write(link.sessionId, xid, request, link.authIds);
-    this.send(link, replyFrame(xid, result.zxid, result.err, this.replyWriter(opcode, result)));
-    this.deliver(result.notifications);
   }
 
   /** prep → log hook → apply, for one write. Notifications are delivered by the caller. */
@@ -434,27 +416,11 @@ export class ServerCore {
       { tree: this.tree, sessionId, cxid, zxid, time: BigInt(this.options.clock.now()), authIds, extendedTypesEnabled: this.options.extendedTypesEnabled },
       request,
     );
-    this.options.onTxn?.(entry);
+    this.logTxn(entry);
     this.counters.txns++;
     const result = apply(this.tree, this.watches, entry);
     if (request.type === OpCode.closeSession || request.type === OpCode.createSession) this.deliver(result.notifications);
     return result;
-  }
-
-  private replyWriter(opcode: number, result: ApplyResult): ((w: JuteWriter) => void) | undefined {
-    const body = result.body;
-    switch (body.kind) {
-      case 'create':
-        return (w) => CreateResponse.write(w, body);
-      case 'create2':
-        return (w) => Create2Response.write(w, body);
-      case 'stat':
-        return opcode === OpCode.setACL ? (w) => SetACLResponse.write(w, body) : (w) => SetDataResponse.write(w, body);
-      case 'multi':
-        return (w) => MultiResponse.write(w, body.results);
-      default:
-        return undefined;
-    }
   }
 
   /** Sends each notification to its connection if that connection may READ the node. */
@@ -481,7 +447,6 @@ export class ServerCore {
   }
 
   private send(link: ClientLink, body: Buffer): void {
-    this.counters.packetsSent++;
-    link.send(body);
+    this.reply(link, body);
   }
 }
