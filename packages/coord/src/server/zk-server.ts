@@ -62,6 +62,8 @@ export interface ServerCoreOptions {
   /** `super:<base64 sha1>`: a digest identity that bypasses every ACL. */
   readonly superDigest: string | undefined;
   readonly clock: Clock;
+  /** State recovered from disk: the tree (with its last zxid) and the open sessions with their timeouts. */
+  readonly restored?: { readonly tree: DataTree; readonly sessions: ReadonlyMap<bigint, number> };
   /** Largest reply the server builds for a multiRead; a client could not read more (jute.maxbuffer). */
   readonly maxReplyBytes: number;
   /**
@@ -105,8 +107,15 @@ export class ServerCore {
   private readonly egress = new DurableEgress();
 
   constructor(private readonly options: ServerCoreOptions) {
-    this.tree = new DataTree(undefined, { extendedTypesEnabled: options.extendedTypesEnabled });
+    const restored = options.restored;
+    this.tree = restored?.tree ?? new DataTree(undefined, { extendedTypesEnabled: options.extendedTypesEnabled });
     this.sessions = new SessionTracker(options.serverId, options.clock.now(), options.tickTimeMs);
+    // Sessions recovered from disk start a fresh timeout now and expire normally if their
+    // clients do not come back.
+    for (const [id, timeoutMs] of restored?.sessions ?? []) this.sessions.add(id, timeoutMs, options.clock.now());
+    this.zxid = this.tree.lastProcessedZxid;
+    this.egress.markLogged(this.zxid);
+    this.egress.markDurable(this.zxid);
   }
 
   get lastZxid(): bigint {
