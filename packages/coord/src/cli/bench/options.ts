@@ -57,9 +57,9 @@ export const DEFAULTS = {
 } as const;
 
 /** ZooKeeper's default jute.maxbuffer is just under 1 MiB; larger payloads are refused by the server. */
-const MAX_DATA_BYTES = 1_000_000;
-const MAX_CONCURRENCY = 10_000;
-const MAX_ROUNDS = 100;
+export const MAX_DATA_BYTES = 1_000_000;
+export const MAX_CONCURRENCY = 10_000;
+export const MAX_ROUNDS = 100;
 
 export class BenchOptionError extends Error {
   override readonly name = 'BenchOptionError';

@@ -21,7 +21,7 @@ export interface BenchOutput {
   progress(text: string): void;
 }
 
-const CONNECT_TIMEOUT_MS = 15_000;
+export const CONNECT_TIMEOUT_MS = 15_000;
 
 function open(name: ClientName, connectString: string, options: ClientBenchOptions): Promise<OpenResult> {
   const common = { connectString, connectTimeoutMs: CONNECT_TIMEOUT_MS };
@@ -35,7 +35,8 @@ function open(name: ClientName, connectString: string, options: ClientBenchOptio
   }
 }
 
-async function serverVersion(connectString: string): Promise<string | undefined> {
+/** The version `srvr` reports, or undefined when it cannot be read. */
+export async function serverVersion(connectString: string): Promise<string | undefined> {
   try {
     const first = parseConnectString(connectString).hosts[0];
     if (first === undefined) return undefined;
