@@ -2,31 +2,16 @@
  * close(): one closeSession (type -11) however often it is called, state 'closed', later calls
  * rejected, states() ended, `await using` disposal, and nothing left running afterwards.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClientClosedError, ConnectionLossError, createClient, ManualClock, type ClientOptions, type ConnectionState, type CoordClient } from '../../src/index.js';
 import { OpCode } from '../../src/jute/index.js';
 import { waitForState } from '../../src/testing/index.js';
-import { startFakeServer, Teardown, trackUncaught, within, type FakeServer } from './fake-server.js';
+import { within, type FakeServer, useClientHarness } from './fake-server.js';
 
-const teardown = new Teardown();
-let uncaught: ReturnType<typeof trackUncaught>;
-
-beforeEach(() => {
-  uncaught = trackUncaught();
-});
-
-afterEach(async () => {
-  await teardown.run();
-  uncaught.dispose();
-  expect(uncaught.errors).toEqual([]);
-});
-
-async function fakeServer(...args: Parameters<typeof startFakeServer>): Promise<FakeServer> {
-  return teardown.add(await startFakeServer(...args));
-}
+const { fakeServer, client } = useClientHarness();
 
 function clientFor(server: FakeServer, options: ClientOptions = {}): CoordClient {
-  return teardown.add(createClient(server.connectString, { shuffleHosts: false, reconnectBackoff: { baseMs: 5, maxMs: 20 }, ...options }));
+  return client(server.connectString, options);
 }
 
 function closeSessions(server: FakeServer): number {

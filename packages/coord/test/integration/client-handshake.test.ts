@@ -4,31 +4,16 @@
  * without it; an "expired" answer (timeOut 0) ends the session and the next attempt asks for a
  * fresh one.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createClient, SessionExpiredError, type ClientOptions, type ConnectionState, type CoordClient } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { SessionExpiredError, type ClientOptions, type ConnectionState, type CoordClient } from '../../src/index.js';
 import { OpCode, ExistsRequest } from '../../src/jute/index.js';
 import { waitForState } from '../../src/testing/index.js';
-import { decodeBody, DEFAULT_PASSWORD, DEFAULT_SESSION_ID, startFakeServer, Teardown, trackUncaught, type FakeServer } from './fake-server.js';
+import { decodeBody, DEFAULT_PASSWORD, DEFAULT_SESSION_ID, type FakeServer, useClientHarness } from './fake-server.js';
 
-const teardown = new Teardown();
-let uncaught: ReturnType<typeof trackUncaught>;
-
-beforeEach(() => {
-  uncaught = trackUncaught();
-});
-
-afterEach(async () => {
-  await teardown.run();
-  uncaught.dispose();
-  expect(uncaught.errors).toEqual([]);
-});
-
-async function fakeServer(...args: Parameters<typeof startFakeServer>): Promise<FakeServer> {
-  return teardown.add(await startFakeServer(...args));
-}
+const { fakeServer, client } = useClientHarness();
 
 function clientFor(server: FakeServer, options: ClientOptions = {}): CoordClient {
-  return teardown.add(createClient(server.connectString, { shuffleHosts: false, reconnectBackoff: { baseMs: 5, maxMs: 20 }, ...options }));
+  return client(server.connectString, options);
 }
 
 function recordStates(client: CoordClient): ConnectionState[] {

@@ -3,31 +3,12 @@
  * never answers the handshake is left after the per-host connect timeout, the order follows the
  * (injected) shuffle, and a broken connection moves the client on round-robin.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createClient, ManualClock, type ClientOptions, type CoordClient } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/index.js';
 import { getFreePort, waitForState } from '../../src/testing/index.js';
-import { startFakeServer, Teardown, trackUncaught, type FakeServer } from './fake-server.js';
+import { useClientHarness } from './fake-server.js';
 
-const teardown = new Teardown();
-let uncaught: ReturnType<typeof trackUncaught>;
-
-beforeEach(() => {
-  uncaught = trackUncaught();
-});
-
-afterEach(async () => {
-  await teardown.run();
-  uncaught.dispose();
-  expect(uncaught.errors).toEqual([]);
-});
-
-async function fakeServer(...args: Parameters<typeof startFakeServer>): Promise<FakeServer> {
-  return teardown.add(await startFakeServer(...args));
-}
-
-function clientFor(connectString: string, options: ClientOptions = {}): CoordClient {
-  return teardown.add(createClient(connectString, { shuffleHosts: false, reconnectBackoff: { baseMs: 5, maxMs: 20 }, ...options }));
-}
+const { fakeServer, client: clientFor } = useClientHarness();
 
 describe('multiple hosts', () => {
   it('skips a host that refuses the connection', async () => {

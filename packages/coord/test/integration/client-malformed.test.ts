@@ -3,28 +3,13 @@
  * connection with a typed error, fails what was in flight with ConnectionLossError, moves on to
  * the next host, and nothing escapes a socket handler.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectionLossError, createClient, MarshallingError, type ConnectionState, type CoordClient } from '../../src/index.js';
 import { ConnectResponse, EventType, ExistsResponse, encode, frame, OpCode, ReplyHeader, WatcherEvent, Xid } from '../../src/jute/index.js';
 import { waitForState } from '../../src/testing/index.js';
-import { startFakeServer, statFor, Teardown, trackUncaught, type FakeConnection, type FakeServer, type ReceivedRequest } from './fake-server.js';
+import { statFor, type FakeConnection, type FakeServer, type ReceivedRequest, useClientHarness } from './fake-server.js';
 
-const teardown = new Teardown();
-let uncaught: ReturnType<typeof trackUncaught>;
-
-beforeEach(() => {
-  uncaught = trackUncaught();
-});
-
-afterEach(async () => {
-  await teardown.run();
-  uncaught.dispose();
-  expect(uncaught.errors).toEqual([]);
-});
-
-async function fakeServer(...args: Parameters<typeof startFakeServer>): Promise<FakeServer> {
-  return teardown.add(await startFakeServer(...args));
-}
+const { teardown, fakeServer } = useClientHarness();
 
 /** A client whose first host is `bad` and second `good`, in that order. */
 function clientFor(bad: FakeServer, good: FakeServer): CoordClient {

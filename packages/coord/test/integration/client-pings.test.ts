@@ -4,31 +4,16 @@
  * receiving; the session presumed expired after the whole timeout without any server. Driven by a
  * ManualClock where possible, so the boundaries are checked to the millisecond.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createClient, ManualClock, type ClientOptions, type ConnectionState, type CoordClient } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { ManualClock, type ClientOptions, type ConnectionState, type CoordClient } from '../../src/index.js';
 import { OpCode, Xid } from '../../src/jute/index.js';
 import { waitForState } from '../../src/testing/index.js';
-import { DEFAULT_SESSION_ID, startFakeServer, Teardown, trackUncaught, type FakeServer } from './fake-server.js';
+import { DEFAULT_SESSION_ID, type FakeServer, useClientHarness } from './fake-server.js';
 
-const teardown = new Teardown();
-let uncaught: ReturnType<typeof trackUncaught>;
-
-beforeEach(() => {
-  uncaught = trackUncaught();
-});
-
-afterEach(async () => {
-  await teardown.run();
-  uncaught.dispose();
-  expect(uncaught.errors).toEqual([]);
-});
-
-async function fakeServer(...args: Parameters<typeof startFakeServer>): Promise<FakeServer> {
-  return teardown.add(await startFakeServer(...args));
-}
+const { fakeServer, client } = useClientHarness();
 
 function clientFor(server: FakeServer, options: ClientOptions = {}): CoordClient {
-  return teardown.add(createClient(server.connectString, { shuffleHosts: false, reconnectBackoff: { baseMs: 5, maxMs: 20 }, ...options }));
+  return client(server.connectString, options);
 }
 
 function recordStates(client: CoordClient): ConnectionState[] {

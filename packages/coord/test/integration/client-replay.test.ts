@@ -5,8 +5,8 @@
  * watches exist, with chroot-prefixed paths in batches of at most 128 KB of path characters;
  * then the calls queued while disconnected.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuthFailedError, createClient, type ClientOptions, type CoordClient } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { AuthFailedError, type CoordClient } from '../../src/index.js';
 import { ErrorCode } from '../../src/errors/codes.js';
 import {
   AuthPacket,
@@ -28,36 +28,15 @@ import {
   DEFAULT_SESSION_ID,
   decodeBody,
   nextEvent,
-  startFakeServer,
   statFor,
-  Teardown,
-  trackUncaught,
   type FakeConnection,
   type FakeServer,
   type ReceivedRequest,
   type Responder,
+  useClientHarness,
 } from './fake-server.js';
 
-const teardown = new Teardown();
-let uncaught: ReturnType<typeof trackUncaught>;
-
-beforeEach(() => {
-  uncaught = trackUncaught();
-});
-
-afterEach(async () => {
-  await teardown.run();
-  uncaught.dispose();
-  expect(uncaught.errors).toEqual([]);
-});
-
-async function fakeServer(...args: Parameters<typeof startFakeServer>): Promise<FakeServer> {
-  return teardown.add(await startFakeServer(...args));
-}
-
-function clientFor(connectString: string, options: ClientOptions = {}): CoordClient {
-  return teardown.add(createClient(connectString, { shuffleHosts: false, reconnectBackoff: { baseMs: 5, maxMs: 20 }, ...options }));
-}
+const { fakeServer, client: clientFor } = useClientHarness();
 
 const ZXID = 0x5_0000_0007n;
 

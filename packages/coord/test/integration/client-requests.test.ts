@@ -3,10 +3,9 @@
  * usable; AbortSignal before send, in flight and while queued; the whenDisconnected policies;
  * noServerTimeoutMs when no server answers at all.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ConnectionLossError,
-  createClient,
   ManualClock,
   RequestTimeoutError,
   type ClientOptions,
@@ -14,28 +13,9 @@ import {
 } from '../../src/index.js';
 import { encode, ExistsRequest, ExistsResponse, OpCode } from '../../src/jute/index.js';
 import { getFreePort, waitForState } from '../../src/testing/index.js';
-import { decodeBody, nextEvent, startFakeServer, statFor, Teardown, trackUncaught, type FakeServer } from './fake-server.js';
+import { decodeBody, nextEvent, statFor, type FakeServer, useClientHarness } from './fake-server.js';
 
-const teardown = new Teardown();
-let uncaught: ReturnType<typeof trackUncaught>;
-
-beforeEach(() => {
-  uncaught = trackUncaught();
-});
-
-afterEach(async () => {
-  await teardown.run();
-  uncaught.dispose();
-  expect(uncaught.errors).toEqual([]);
-});
-
-async function fakeServer(...args: Parameters<typeof startFakeServer>): Promise<FakeServer> {
-  return teardown.add(await startFakeServer(...args));
-}
-
-function clientFor(connectString: string, options: ClientOptions = {}): CoordClient {
-  return teardown.add(createClient(connectString, { shuffleHosts: false, reconnectBackoff: { baseMs: 5, maxMs: 20 }, ...options }));
-}
+const { fakeServer, client: clientFor } = useClientHarness();
 
 /** Tracks whether a promise has settled, without consuming its outcome. */
 function track<T>(promise: Promise<T>): { readonly settled: boolean; readonly promise: Promise<T> } {

@@ -9,6 +9,8 @@
  * handshake (`accept`) or the replies (`respond`) at any time; both are plain mutable fields.
  */
 import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { createClient, type ClientOptions, type CoordClient } from '../../src/index.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { ErrorCode } from '../../src/errors/codes.js';
 import {
@@ -432,4 +434,32 @@ export function within<T>(promise: Promise<T>, timeoutMs: number, what: string):
     timer = setTimeout(() => reject(new Error(`${what}: not within ${timeoutMs} ms`)), timeoutMs);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Per-test setup shared by the client fault tests: every fake server and client a test makes is
+ * closed after it, and the test fails if anything was thrown out of a socket handler.
+ */
+export function useClientHarness(): {
+  readonly teardown: Teardown;
+  fakeServer(...args: Parameters<typeof startFakeServer>): Promise<FakeServer>;
+  /** A client with a fixed host order and fast reconnects, closed after the test. */
+  client(connectString: string, options?: ClientOptions): CoordClient;
+} {
+  const teardown = new Teardown();
+  let uncaught: ReturnType<typeof trackUncaught>;
+  beforeEach(() => {
+    uncaught = trackUncaught();
+  });
+  afterEach(async () => {
+    await teardown.run();
+    uncaught.dispose();
+    expect(uncaught.errors).toEqual([]);
+  });
+  return {
+    teardown,
+    fakeServer: async (...args) => teardown.add(await startFakeServer(...args)),
+    client: (connectString, options = {}) =>
+      teardown.add(createClient(connectString, { shuffleHosts: false, reconnectBackoff: { baseMs: 5, maxMs: 20 }, ...options })),
+  };
 }
