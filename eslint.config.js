@@ -20,6 +20,7 @@ const pureCoreFiles = [
   'packages/coord/src/server/write-requests.ts',
   'packages/coord/src/quorum/core/**/*.ts',
   'packages/coord/src/recipes/**/pure/**/*.ts',
+  'packages/coord/src/config/**/*.ts',
 ];
 
 const hostModules = ['net', 'fs', 'fs/promises', 'dgram', 'http', 'https', 'timers', 'timers/promises', 'child_process', 'tls', 'worker_threads', 'crypto'];

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerShellCommand } from './shell/command.js';
 import { registerBenchCommand } from './bench/command.js';
+import { registerServerCommand } from './server/command.js';
 
 const program = new Command();
 program
@@ -12,6 +13,7 @@ program
 
 registerShellCommand(program);
 registerBenchCommand(program);
+registerServerCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`coord: ${err instanceof Error ? err.message : String(err)}\n`);
