@@ -165,13 +165,17 @@ export class CoordServer {
     return this.connections.size;
   }
 
-  /** Closes the listener and every connection. Sessions end with the process (no disk yet). */
+  /**
+   * Stops accepting, lets every connection flush what it was sent, then ends it. Sessions end
+   * with the process (no disk yet).
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.tickTimer?.cancel();
     this.sweeper.stop();
-    for (const c of [...this.connections]) c.close('server stopping', true);
+    // Replies already produced go out before each connection ends (close() flushes, then ends).
+    for (const c of [...this.connections]) c.close('server stopping');
     await new Promise<void>((resolve) => this.listener.close(() => resolve()));
   }
 
