@@ -8,6 +8,7 @@ import type { Id } from '../jute/records/data.js';
 import { RequestHeader } from '../jute/records/headers.js';
 import { encode } from '../jute/codec.js';
 import type { ClientLink, ServerCore } from './zk-server.js';
+import { ConnectionRecorder } from './admin/server-stats.js';
 
 export interface ConnectionOptions {
   readonly maxFrameBytes: number;
@@ -31,6 +32,7 @@ const CLOSE_GRACE_MS = 1000;
 export class ServerConnection implements ClientLink {
   sessionId = 0n;
   readonly authIds: Id[];
+  readonly stats = new ConnectionRecorder(Date.now());
   readonly remoteAddress: string;
   private readonly frames: FrameReader;
   private handshaken = false;
@@ -62,7 +64,10 @@ export class ServerConnection implements ClientLink {
     });
     // A connection that never completes the handshake holds no session and must not linger
     // (ZooKeeper's sessionlessCnxnTimeout).
-    this.handshakeTimer = setTimeout(() => this.close(`no handshake within ${options.handshakeTimeoutMs} ms`, true), options.handshakeTimeoutMs);
+    this.handshakeTimer = setTimeout(() => {
+      core.stats.increment('sessionless_connections_expired');
+      this.close(`no handshake within ${options.handshakeTimeoutMs} ms`, true);
+    }, options.handshakeTimeoutMs);
     this.handshakeTimer.unref();
     core.attach(this);
   }
@@ -70,6 +75,10 @@ export class ServerConnection implements ClientLink {
   /** Requests read but not yet processed (they wait while the client is not reading replies). */
   get queuedRequests(): number {
     return this.queued.length;
+  }
+
+  get remotePort(): number {
+    return this.socket.remotePort ?? 0;
   }
 
   /** True while input is paused because the client is not reading its replies. */
@@ -106,6 +115,8 @@ export class ServerConnection implements ClientLink {
       this.close('bad frame length');
       return;
     }
+    this.stats.packetsReceived += frames.length;
+    this.core.stats.increment('bytes_received_count', chunk.length);
     this.queued.push(...frames);
     this.processQueued();
   }
@@ -163,6 +174,7 @@ export class ServerConnection implements ClientLink {
       });
     }
     this.socket.write(frame(body));
+    this.stats.packetsSent++;
     // A client that does not read its replies must not make us buffer without bound.
     if (this.socket.writableLength > this.options.maxQueuedBytes && !this.pausedForBackpressure) {
       this.pausedForBackpressure = true;

@@ -5,6 +5,8 @@ import { ServerConnection } from './connection-handler.js';
 import { ContainerSweeper } from './container-sweeper.js';
 import { answerFourLetterWord, type FourLetterWordContext } from './four-letter-words.js';
 import { ServerCore } from './zk-server.js';
+import { coreStatsSource } from './admin/core-source.js';
+import type { ServerStatsSource } from './admin/stats-source.js';
 
 export interface ServerOptions {
   /** Address to listen on. Default 127.0.0.1. */
@@ -54,6 +56,7 @@ export class CoordServer {
   private readonly sweeper: ContainerSweeper;
   private readonly clock: Clock;
   private readonly fourLetterContext: FourLetterWordContext;
+  private readonly source: ServerStatsSource;
   private boundPort = 0;
   private stopped = false;
 
@@ -76,7 +79,29 @@ export class CoordServer {
       log,
     });
     const whitelist = options.fourLetterWords ?? ['srvr'];
+    const startedAtMs = this.clock.now();
+    const boundPort = () => this.boundPort;
+    this.source = coreStatsSource({
+      core: this.core,
+      startedAtMs,
+      nowMs: () => this.clock.now(),
+      connectionStates: () => this.connectionStates(),
+      stats: this.core.stats,
+      connectionStats: (id) => [...this.connections].find((c) => c.id === id)?.stats,
+      config: {
+        // Read on every call: the port is known only once the listener is bound.
+        get clientPort(): number {
+          return boundPort();
+        },
+        tickTimeMs,
+        maxClientCnxns: options.maxClientConnections ?? 60,
+        minSessionTimeoutMs: options.minSessionTimeoutMs ?? 2 * tickTimeMs,
+        maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 20 * tickTimeMs,
+        serverId,
+      },
+    });
     this.fourLetterContext = {
+      source: this.source,
       core: this.core,
       startedAtMs: this.clock.now(),
       nowMs: () => this.clock.now(),
@@ -133,6 +158,7 @@ export class CoordServer {
     const limit = this.options.maxClientConnections ?? 60;
     const count = this.perIp.get(ip) ?? 0;
     if (limit > 0 && count >= limit) {
+      this.core.stats.increment('connection_rejected');
       this.options.log?.('warn', `too many connections from ${ip} (max ${limit}); closing`);
       socket.destroy();
       return;
@@ -156,8 +182,20 @@ export class CoordServer {
   }
 
   /** Per-connection state, for tests and the `cons` command. */
-  connectionStates(): { id: number; sessionId: bigint; queuedRequests: number; pausedForSlowReader: boolean }[] {
-    return [...this.connections].map((c) => ({ id: c.id, sessionId: c.sessionId, queuedRequests: c.queuedRequests, pausedForSlowReader: c.pausedForSlowReader }));
+  connectionStates(): { id: number; sessionId: bigint; queuedRequests: number; pausedForSlowReader: boolean; remoteAddress: string; remotePort: number }[] {
+    return [...this.connections].map((c) => ({
+      id: c.id,
+      sessionId: c.sessionId,
+      queuedRequests: c.queuedRequests,
+      pausedForSlowReader: c.pausedForSlowReader,
+      remoteAddress: c.remoteAddress,
+      remotePort: c.remotePort,
+    }));
+  }
+
+  /** What srvr, mntr, the AdminServer and /metrics report (see admin/). */
+  get statsSource(): ServerStatsSource {
+    return this.source;
   }
 
   /** Number of open client connections. */

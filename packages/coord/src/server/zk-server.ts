@@ -39,6 +39,8 @@ import { SessionTracker } from './sessions.js';
 import type { TxnEntry } from './txn.js';
 import { decodeWriteRequest, WRITE_OPCODES, writeReplyBody } from './write-requests.js';
 import { DurableEgress } from './egress.js';
+import { lastOperationName, requestKind } from './admin/request-kinds.js';
+import { ServerStats, type ConnectionRecorder } from './admin/server-stats.js';
 import { WatchTable, type WatcherId } from './watch-table.js';
 
 /** One client connection as the request processor sees it; the socket code implements it. */
@@ -51,6 +53,8 @@ export interface ClientLink {
   send(body: Buffer): void;
   /** Closes after everything sent so far has been written. */
   close(reason: string): void;
+  /** Per-connection counters for cons/mntr, when the link keeps them. */
+  readonly stats?: ConnectionRecorder;
 }
 
 export interface ServerCoreOptions {
@@ -103,6 +107,8 @@ export class ServerCore {
   private readonly sessionLinks = new Map<bigint, ClientLink>();
   private zxid = 0n;
   readonly counters = { packetsReceived: 0, packetsSent: 0, notificationsSent: 0, txns: 0 };
+  /** Latencies and counters for srvr, mntr, the AdminServer and /metrics. */
+  readonly stats = new ServerStats();
   /** Output held until the txns it depends on are on disk. */
   private readonly egress = new DurableEgress();
 
@@ -141,6 +147,7 @@ export class ServerCore {
 
   /** The handshake (ZooKeeperServer.processConnectRequest). Returns the response fields to send. */
   connect(link: ClientLink, request: ConnectRequest): { timeOut: number; sessionId: bigint; passwd: Uint8Array } | undefined {
+    this.stats.increment('connection_request_count');
     if (request.lastZxidSeen > this.tree.lastProcessedZxid) {
       link.close(`client has seen zxid 0x${request.lastZxidSeen.toString(16)}, ahead of this server's 0x${this.tree.lastProcessedZxid.toString(16)}`);
       return undefined;
@@ -172,6 +179,7 @@ export class ServerCore {
   expireSessions(): void {
     for (const id of this.sessions.expired(this.options.clock.now())) {
       this.options.log?.('info', `expiring session 0x${id.toString(16)}`);
+      this.stats.increment('stale_sessions_expired');
       this.closeSession(id, 0);
     }
   }
@@ -211,6 +219,7 @@ export class ServerCore {
       addAuthId(link, { scheme: 'ip', id: link.remoteAddress });
     } else {
       this.options.log?.('warn', `authentication failed: no provider for scheme ${packet.scheme}`);
+      this.stats.authFailed++;
       this.send(link, replyFrame(xid, 0n, ErrorCode.AUTHFAILED));
       this.closeAfterOutput(link, 'authentication failed');
       return;
@@ -229,8 +238,12 @@ export class ServerCore {
       this.auth(link, xid, reader);
       return;
     }
+    const startedAt = performance.now();
     try {
       this.dispatch(link, xid, opcode, reader);
+      const latencyMs = performance.now() - startedAt;
+      this.stats.requestDone(requestKind(opcode), latencyMs);
+      link.stats?.responded(lastOperationName(opcode), xid, this.tree.lastProcessedZxid, latencyMs, this.options.clock.now());
     } catch (err) {
       if (err instanceof reads.ReplyTooLargeError) {
         this.options.log?.('warn', `closing connection ${link.id}: ${err.message}`);
@@ -285,6 +298,7 @@ export class ServerCore {
   /** Sends a frame to a client once everything it may reveal is durable. */
   reply(link: ClientLink, body: Buffer): void {
     this.counters.packetsSent++;
+    this.stats.responseSent(body.length);
     this.egress.emit(() => link.send(body));
   }
 
