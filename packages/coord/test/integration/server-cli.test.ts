@@ -69,8 +69,13 @@ class ServerProcess {
 const started = new Set<ServerProcess>();
 let dir: string;
 
+/**
+ * Runs `coord server`. ZooKeeper's AdminServer is on by default at port 8080, which parallel
+ * test runs would fight over: it is off here unless a test passes its own admin flags.
+ */
 function coordServer(args: string[]): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'server', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const admin = args.some((a) => a.startsWith('--admin-')) || args.includes('--help') ? [] : ['--admin-enable-server', 'false'];
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'server', ...args, ...admin], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const proc = new ServerProcess(child);
   started.add(proc);
   return proc;
@@ -165,6 +170,22 @@ describe('coord server', () => {
     server.child.kill('SIGINT');
     expect(await server.exited).toEqual({ code: 0, signal: null });
     expect(server.logs.at(-1)?.msg).toBe('coord server stopped');
+  });
+
+  it('serves the AdminServer and the Prometheus endpoint when the config asks for them', async () => {
+    const server = coordServer([
+      '--in-memory', '--port', '0', '--host', '127.0.0.1',
+      '--admin-enable-server', 'true', '--admin-server-port', '0', '--admin-server-address', '127.0.0.1',
+      '--metrics-provider-class-name', 'org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider', '--metrics-provider-http-port', '0',
+    ]);
+    const admin = await server.waitForLog(/^admin server listening on /);
+    const metrics = await server.waitForLog(/^metrics listening on /);
+    const ruok = (await (await fetch(`http://127.0.0.1:${String(admin['adminPort'])}/commands/ruok`)).json()) as Record<string, unknown>;
+    expect(ruok).toMatchObject({ command: 'ruok', error: null });
+    const text = await (await fetch(`http://127.0.0.1:${String(metrics['metricsPort'])}/metrics`)).text();
+    expect(text).toMatch(/^znode_count \d/m);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
   });
 
   it('lets flags override the file', async () => {

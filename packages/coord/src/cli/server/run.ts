@@ -3,6 +3,8 @@ import { ConfigError, describeSource, parseZooCfg, resolveServerConfig, type Con
 import { startServer, type CoordServer } from '../../server/server.js';
 import { createServerLogger, type LogFormat, type LogLevel } from './logger.js';
 import { toServerOptions, unwiredWarnings } from './server-options.js';
+import { startHttpEndpoints } from './endpoints.js';
+import type { HttpEndpoint } from '../../server/admin/http-listen.js';
 
 export interface RunServerOptions {
   /** zoo.cfg path; without one, flags and ZooKeeper's defaults make the whole config. */
@@ -88,11 +90,19 @@ export async function runServer(options: RunServerOptions): Promise<number> {
     return EXIT_FAILED;
   }
   log.info({ host: server.host, port: server.port, tickTimeMs: config.tickTimeMs }, `coord server listening on ${server.host}:${server.port}`);
+  let endpoints: HttpEndpoint[];
+  try {
+    endpoints = await startHttpEndpoints(config, server.statsSource, log);
+  } catch (err) {
+    log.fatal({ err }, `coord server could not start its metrics endpoint: ${err instanceof Error ? err.message : String(err)}`);
+    await server.stop();
+    return EXIT_FAILED;
+  }
 
   const signal = await stopSignal;
   log.info({ signal }, `received ${signal}; stopping`);
-  // stop() refuses new connections at once, closes every client connection, then the listener.
-  // It drops replies still queued rather than draining them; a drain belongs in CoordServer.
+  // stop() refuses new connections at once, lets each connection flush its replies, then ends it.
+  await Promise.all(endpoints.map((e) => e.close()));
   await server.stop();
   log.info('coord server stopped');
   return EXIT_OK;
