@@ -4,6 +4,7 @@ import { encode, type Codec } from '../jute/codec.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../jute/frame-reader.js';
 import { AddWatchMode, OpCode, WatcherType } from '../jute/opcodes.js';
 import type { JuteReader } from '../jute/reader.js';
+import { isInt32, type JuteWriter } from '../jute/writer.js';
 import type { ACL, Stat } from '../jute/records/data.js';
 import { ErrorResponse } from '../jute/records/headers.js';
 import { MultiRequest, MultiResponse } from '../jute/records/multi.js';
@@ -160,7 +161,7 @@ export class CoordClient {
     const serverPath = this.serverPath(path);
     return this.call<Stat | null>({
       opcode: OpCode.exists,
-      body: encode(ExistsRequest, { path: serverPath, watch: this.askServerToWatch(options.watch, 'data', serverPath) }),
+      writeBody: bodyWriter(ExistsRequest, { path: serverPath, watch: this.askServerToWatch(options.watch, 'data', serverPath) }),
       path,
       decode: (r) => ExistsResponse.read(r).stat,
       onError: (err) => (err === ErrorCode.NONODE ? { value: null } : undefined),
@@ -181,7 +182,7 @@ export class CoordClient {
   private getDataAt(serverPath: string, path: string, options: WatchOptions): Promise<NodeData> {
     return this.call({
       opcode: OpCode.getData,
-      body: encode(GetDataRequest, { path: serverPath, watch: this.askServerToWatch(options.watch, 'data', serverPath) }),
+      writeBody: bodyWriter(GetDataRequest, { path: serverPath, watch: this.askServerToWatch(options.watch, 'data', serverPath) }),
       path,
       decode: (r) => {
         const { data, stat } = GetDataResponse.read(r);
@@ -197,7 +198,7 @@ export class CoordClient {
     const serverPath = this.serverPath(path);
     return this.call({
       opcode: OpCode.getChildren,
-      body: encode(GetChildrenRequest, { path: serverPath, watch: this.askServerToWatch(options.watch, 'child', serverPath) }),
+      writeBody: bodyWriter(GetChildrenRequest, { path: serverPath, watch: this.askServerToWatch(options.watch, 'child', serverPath) }),
       path,
       decode: (r) => GetChildrenResponse.read(r).children,
       afterReply: this.watchOnReply(options.watch, serverPath, (err) => (err === ErrorCode.OK ? 'child' : undefined)),
@@ -210,7 +211,7 @@ export class CoordClient {
     const serverPath = this.serverPath(path);
     return this.call({
       opcode: OpCode.getChildren2,
-      body: encode(GetChildrenRequest, { path: serverPath, watch: this.askServerToWatch(options.watch, 'child', serverPath) }),
+      writeBody: bodyWriter(GetChildrenRequest, { path: serverPath, watch: this.askServerToWatch(options.watch, 'child', serverPath) }),
       path,
       decode: (r) => GetChildren2Response.read(r),
       afterReply: this.watchOnReply(options.watch, serverPath, (err) => (err === ErrorCode.OK ? 'child' : undefined)),
@@ -304,11 +305,13 @@ export class CoordClient {
 
   /** Deletes a node; version -1 matches any version. */
   async delete(path: string, version = -1, options: CallOptions = {}): Promise<void> {
-    return this.simple(OpCode.delete, DeleteRequest, { path: this.serverPath(path), version }, path, () => undefined, options);
+    return this.simple(OpCode.delete, DeleteRequest, { path: this.serverPath(path), version }, path, () => undefined, options, isInt32(version));
   }
 
   async setData(path: string, data: Data | null, version = -1, options: CallOptions = {}): Promise<Stat> {
-    return this.simple(OpCode.setData, SetDataRequest, { path: this.serverPath(path), data: toData(data), version }, path, (r) => SetDataResponse.read(r).stat, options);
+    const bytes = toData(data);
+    const encodable = isInt32(version) && (bytes === null || bytes instanceof Uint8Array);
+    return this.simple(OpCode.setData, SetDataRequest, { path: this.serverPath(path), data: bytes, version }, path, (r) => SetDataResponse.read(r).stat, options, encodable);
   }
 
   async setACL(path: string, acl: readonly ACL[], version = -1, options: CallOptions = {}): Promise<Stat> {
@@ -401,8 +404,15 @@ export class CoordClient {
     return this.session.submit(spec);
   }
 
-  private simple<Req, T>(opcode: number, codec: Codec<Req>, request: Req, path: string, decode: (r: JuteReader) => T, options: CallOptions): Promise<T> {
-    return this.call({ opcode, body: encode(codec, request), path, decode, ...callOptions(options) });
+  /**
+   * A request with a path and a plain decoder. `encodable`: the request is known to encode
+   * without error, so its body can be written straight into the outgoing batch; otherwise it is
+   * encoded now and bad arguments reject the call before it is queued.
+   */
+  private simple<Req, T>(opcode: number, codec: Codec<Req>, request: Req, path: string, decode: (r: JuteReader) => T, options: CallOptions, encodable = false): Promise<T> {
+    const body = encodable ? undefined : encode(codec, request);
+    const writeBody = encodable ? bodyWriter(codec, request) : undefined;
+    return this.call({ opcode, body, writeBody, path, decode, ...callOptions(options) });
   }
 
   /**
@@ -426,6 +436,15 @@ export class CoordClient {
 /** Creates a client; it starts connecting at once. */
 export function createClient(connectString: string, options: ClientOptions = {}): CoordClient {
   return new CoordClient(connectString, options);
+}
+
+/**
+ * Encodes `request` straight into the connection's outgoing batch. Only for requests known to
+ * encode without error (a validated path, a flag, checked ints and bytes); others are encoded up
+ * front with encode(), so bad arguments reject the call before it is queued.
+ */
+function bodyWriter<R>(codec: Codec<R>, request: R): (w: JuteWriter) => void {
+  return (w) => codec.write(w, request);
 }
 
 function callOptions(options: CallOptions): { signal?: AbortSignal; timeoutMs?: number } {

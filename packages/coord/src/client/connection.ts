@@ -20,6 +20,16 @@ export interface InFlight {
   fail(error: CoordError): void;
 }
 
+/**
+ * A request body: bytes encoded up front, or a function that encodes it straight into the
+ * connection's outgoing batch (one encode, no intermediate buffers). Such a function must not
+ * throw for any value it can be given; callers whose arguments may fail to encode pass bytes.
+ */
+export type RequestBody = Uint8Array | ((w: JuteWriter) => void) | undefined;
+
+/** A batch that grew past this (a large setData) is not kept for reuse after its flush. */
+const MAX_RETAINED_BATCH_BYTES = 64 * 1024;
+
 export interface ConnectionEvents {
   notification(event: WatcherEvent, zxid: bigint): void;
   authReply(err: number): void;
@@ -53,7 +63,12 @@ export class ClientConnection {
   private timer: TimerHandle | undefined;
   private lastSendMs: number;
   private lastRecvMs: number;
-  private corked = false;
+  /**
+   * Frames written this tick, sent with one socket.write on the next tick: pipelined requests
+   * leave in one segment without a stream write (and a writev entry) per request.
+   */
+  private batch = new JuteWriter(8192);
+  private readonly flushBatch = (): void => this.flush();
   private pingIntervalMs = 0;
   private readTimeoutMs = 0;
 
@@ -156,14 +171,17 @@ export class ClientConnection {
     return `${this.address.host}:${this.address.port}`;
   }
 
-  /** Writes a request that expects an in-order reply. */
-  sendRequest(request: InFlight, body: Uint8Array | undefined): void {
+  /**
+   * Writes a request that expects an in-order reply. Throws (and queues nothing) only if a body
+   * function throws; the frame is then rolled back.
+   */
+  sendRequest(request: InFlight, body: RequestBody): void {
     if (this.closedWith !== undefined) {
       request.fail(this.closedWith);
       return;
     }
-    this.inFlight.push(request);
     this.write(request.xid, request.opcode, body);
+    this.inFlight.push(request);
   }
 
   /** Writes a frame with a reserved xid (auth, setWatches, ping); its reply is not queued. */
@@ -172,24 +190,34 @@ export class ClientConnection {
     this.write(xid, opcode, body);
   }
 
-  private write(xid: number, opcode: number, body: Uint8Array | undefined): void {
-    const w = new JuteWriter(12 + (body?.length ?? 0));
+  private write(xid: number, opcode: number, body: RequestBody): void {
+    const w = this.batch;
+    const start = w.length;
+    // Length prefix first, patched once the body's size is known.
     w.int(0);
     RequestHeader.write(w, { xid, type: opcode });
-    if (body !== undefined) w.raw(body);
-    const out = w.toBuffer();
-    out.writeInt32BE(out.length - 4, 0);
-    // Cork for the rest of this tick so pipelined requests leave in one write.
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
+    if (typeof body === 'function') {
+      try {
+        body(w);
+      } catch (err) {
+        w.truncate(start);
+        throw err;
+      }
+    } else if (body !== undefined) {
+      w.raw(body);
     }
-    this.socket.write(out);
+    w.patchInt(start, w.length - start - 4);
+    if (start === 0) process.nextTick(this.flushBatch);
     this.lastSendMs = this.clock.now();
+  }
+
+  /** Sends this tick's frames. Frames of a connection closed meanwhile are dropped, as corked writes were. */
+  private flush(): void {
+    const w = this.batch;
+    if (w.length === 0) return;
+    if (this.closedWith === undefined) this.socket.write(w.toBuffer());
+    if (w.length > MAX_RETAINED_BATCH_BYTES) this.batch = new JuteWriter(8192);
+    else w.truncate(0);
   }
 
   /** Closes the socket and fails every in-flight request. Idempotent. */

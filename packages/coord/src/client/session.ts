@@ -1,34 +1,20 @@
-import { AuthFailedError, ClientClosedError, ConnectionLossError, CoordError, errorFromCode, MarshallingError, RequestTimeoutError, SessionExpiredError } from '../errors/errors.js';
+import { AuthFailedError, ClientClosedError, ConnectionLossError, type CoordError, RequestTimeoutError, SessionExpiredError } from '../errors/errors.js';
 import { ErrorCode } from '../errors/codes.js';
 import { encode } from '../jute/codec.js';
 import { EventType, nameOf, OpCode, Xid } from '../jute/opcodes.js';
-import type { JuteReader } from '../jute/reader.js';
 import { AuthPacket, type WatcherEvent } from '../jute/records/headers.js';
 import { SetWatches, SetWatches2 } from '../jute/records/watches.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { stripChroot } from '../util/paths.js';
-import { ClientConnection, type InFlight } from './connection.js';
+import { PendingCall, type RequestSpec } from './call.js';
+import { ClientConnection } from './connection.js';
 import type { ParsedConnectString } from './connect-string.js';
 import { TypedEmitter } from './emitter.js';
 import { describeHosts, HostProvider } from './host-provider.js';
 import { batchWatchPaths, orderForReRegistration, WatchManager, type WatchPaths } from './watch-manager.js';
 import type { ClientEvents, ConnectionState, DisconnectedPolicy, Watcher } from './types.js';
 
-/** What the session needs to know to send one request and read its reply. */
-export interface RequestSpec<T> {
-  readonly opcode: number;
-  readonly body: Uint8Array | undefined;
-  /** Client-visible path, for error messages. */
-  readonly path?: string;
-  /** Reads the reply body of a successful request. */
-  decode(reader: JuteReader): T;
-  /** Turns some error codes into values (exists → null on NONODE). */
-  onError?(err: number): { value: T } | undefined;
-  /** Runs on every reply, before the caller resumes: watch registration lives here. */
-  afterReply?(err: number): void;
-  readonly timeoutMs?: number;
-  readonly signal?: AbortSignal | undefined;
-}
+export type { RequestSpec } from './call.js';
 
 export interface SessionSettings {
   readonly sessionTimeoutMs: number;
@@ -42,16 +28,6 @@ export interface SessionSettings {
   readonly clock: Clock;
   readonly random: () => number;
   readonly shuffleHosts: boolean;
-}
-
-interface Queued {
-  readonly spec: RequestSpec<unknown>;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
-  settled: boolean;
-  cleanup: (() => void)[];
-  /** Cancels the whenDisconnected bound; called when the call is written (the bound is on waiting only). */
-  stopWaiting?: () => void;
 }
 
 interface AuthWaiter {
@@ -80,7 +56,7 @@ export class Session extends TypedEmitter<ClientEvents> {
   private lastZxidValue = 0n;
   private nextXid = 1;
   private everConnected = false;
-  private readonly waiting: Queued[] = [];
+  private readonly waiting: PendingCall[] = [];
   private readonly credentials: { scheme: string; auth: Uint8Array }[] = [];
   private authWaiters: (AuthWaiter | undefined)[] = [];
   private closing: Promise<void> | undefined;
@@ -149,17 +125,18 @@ export class Session extends TypedEmitter<ClientEvents> {
         reject(spec.signal.reason);
         return;
       }
-      const q: Queued = { spec: spec as RequestSpec<unknown>, resolve: resolve as (v: unknown) => void, reject, settled: false, cleanup: [] };
+      const q = new PendingCall(spec as RequestSpec<unknown>, resolve as (v: unknown) => void, reject, this.waiting);
+      if (!this.isConnected) q.encodeBodyNow();
       const timeoutMs = spec.timeoutMs ?? this.settings.requestTimeoutMs;
       if (timeoutMs > 0) {
-        const t = this.settings.clock.setTimeout(() => this.settle(q, new RequestTimeoutError({ path: spec.path, message: `no reply within ${timeoutMs} ms${spec.path === undefined ? '' : ` for ${spec.path}`}` })), timeoutMs);
-        q.cleanup.push(() => t.cancel());
+        const t = this.settings.clock.setTimeout(() => q.settle(new RequestTimeoutError({ path: spec.path, message: `no reply within ${timeoutMs} ms${spec.path === undefined ? '' : ` for ${spec.path}`}` })), timeoutMs);
+        q.onSettle(() => t.cancel());
       }
       if (spec.signal !== undefined) {
         const signal = spec.signal;
-        const onAbort = () => this.settle(q, signal.reason);
+        const onAbort = () => q.settle(signal.reason);
         signal.addEventListener('abort', onAbort, { once: true });
-        q.cleanup.push(() => signal.removeEventListener('abort', onAbort));
+        q.onSettle(() => signal.removeEventListener('abort', onAbort));
       }
       if (this.isConnected) {
         this.send(q);
@@ -167,12 +144,12 @@ export class Session extends TypedEmitter<ClientEvents> {
       }
       const policy = this.settings.whenDisconnected;
       if (policy === 'fail' && !this.isConnected) {
-        this.settle(q, new ConnectionLossError({ path: spec.path, message: `not connected (whenDisconnected: 'fail')${spec.path === undefined ? '' : ` for ${spec.path}`}` }));
+        q.settle(new ConnectionLossError({ path: spec.path, message: `not connected (whenDisconnected: 'fail')${spec.path === undefined ? '' : ` for ${spec.path}`}` }));
         return;
       }
       if (typeof policy === 'object' && !this.isConnected) {
-        const t = this.settings.clock.setTimeout(() => this.settle(q, new ConnectionLossError({ path: spec.path, message: `not connected within ${policy.maxWaitMs} ms` })), policy.maxWaitMs);
-        q.cleanup.push(() => t.cancel());
+        const t = this.settings.clock.setTimeout(() => q.settle(new ConnectionLossError({ path: spec.path, message: `not connected within ${policy.maxWaitMs} ms` })), policy.maxWaitMs);
+        q.onSettle(() => t.cancel());
         q.stopWaiting = () => t.cancel();
       }
       this.waiting.push(q);
@@ -475,57 +452,26 @@ export class Session extends TypedEmitter<ClientEvents> {
 
   // --- requests and replies -------------------------------------------------------------
 
-  private send(q: Queued): void {
+  private send(q: PendingCall): void {
     const connection = this.connection;
     if (connection === undefined || connection.isClosed) {
+      q.encodeBodyNow();
       this.waiting.push(q);
       return;
     }
     q.stopWaiting?.();
-    const xid = this.nextXid;
+    q.xid = this.nextXid;
     this.nextXid = this.nextXid >= MAX_XID ? 1 : this.nextXid + 1;
-    const spec = q.spec;
-    const inFlight: InFlight = {
-      xid,
-      opcode: spec.opcode,
-      reply: (err, _zxid, reader) => {
-        spec.afterReply?.(err);
-        if (q.settled) return;
-        if (err === ErrorCode.OK) {
-          let value: unknown;
-          try {
-            value = spec.decode(reader);
-          } catch (e) {
-            this.settle(q, e);
-            // A body that does not parse means the stream can no longer be trusted; an error the
-            // decoder raises on purpose (a failed multi) is just the call's result.
-            if (!(e instanceof CoordError) || e instanceof MarshallingError) throw e;
-            return;
-          }
-          this.settle(q, undefined, value);
-          return;
-        }
-        const mapped = spec.onError?.(err);
-        if (mapped !== undefined) this.settle(q, undefined, mapped.value);
-        else this.settle(q, errorFromCode(err, { path: spec.path }));
-      },
-      fail: (error) => this.settle(q, new ConnectionLossError({ path: spec.path, message: `${error.message}${spec.path === undefined ? '' : ` (request for ${spec.path})`}`, cause: error })),
-    };
-    connection.sendRequest(inFlight, spec.body);
-  }
-
-  private settle(q: Queued, error: unknown, value?: unknown): void {
-    if (q.settled) return;
-    q.settled = true;
-    for (const c of q.cleanup) c();
-    const i = this.waiting.indexOf(q);
-    if (i >= 0) this.waiting.splice(i, 1);
-    if (error !== undefined) q.reject(error);
-    else q.resolve(value);
+    try {
+      connection.sendRequest(q, q.body);
+    } catch (err) {
+      // A body function that throws breaks its contract; fail the call, not the session.
+      q.settle(err);
+    }
   }
 
   private failWaiting(error: () => unknown): void {
-    for (const q of this.waiting.splice(0)) this.settle(q, error());
+    for (const q of this.waiting.splice(0)) q.settle(error());
   }
 
   private onAuthReply(err: number): void {

@@ -33,16 +33,27 @@ export class JuteReader {
 
   int(): number {
     this.need(4, 'int');
-    const v = this.view.readInt32BE(this.pos);
-    this.pos += 4;
-    return v;
+    const v = this.view;
+    const p = this.pos;
+    this.pos = p + 4;
+    // The bounds are checked above; plain byte loads skip readInt32BE's argument validation.
+    return (v[p]! << 24) | (v[p + 1]! << 16) | (v[p + 2]! << 8) | v[p + 3]!;
   }
 
   long(): bigint {
     this.need(8, 'long');
-    const v = this.view.readBigInt64BE(this.pos);
-    this.pos += 8;
-    return v;
+    const v = this.view;
+    const p = this.pos;
+    this.pos = p + 8;
+    const hi = (v[p]! << 24) | (v[p + 1]! << 16) | (v[p + 2]! << 8) | v[p + 3]!;
+    // Nearly every long on the wire (zxids, times, versions, ephemeralOwner 0) is within ±2^53:
+    // then hi * 2^32 + lo is an exact double and one BigInt() replaces readBigInt64BE's four
+    // BigInt operations. Session ids (high byte = server id) take the general path.
+    if (hi >= -0x200000 && hi < 0x200000) {
+      const lo = v[p + 4]! * 0x1000000 + ((v[p + 5]! << 16) | (v[p + 6]! << 8) | v[p + 7]!);
+      return BigInt(hi * 0x100000000 + lo);
+    }
+    return v.readBigInt64BE(p);
   }
 
   bool(): boolean {

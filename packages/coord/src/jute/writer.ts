@@ -6,6 +6,11 @@ import { MarshallingError } from '../errors/errors.js';
 
 const textEncoder = new TextEncoder();
 
+/** Whether `int()` accepts the value: an integer within int32. */
+export function isInt32(value: number): boolean {
+  return Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff;
+}
+
 export class JuteWriter {
   private buf: Buffer;
   private pos = 0;
@@ -30,7 +35,7 @@ export class JuteWriter {
 
   int(value: number): this {
     // Refuse rather than wrap: a version or timeout outside int32 is a caller bug, not data.
-    if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) {
+    if (!isInt32(value)) {
       throw new MarshallingError({ message: `${value} is not a 32-bit integer` });
     }
     this.ensure(4);
@@ -90,6 +95,15 @@ export class JuteWriter {
   /** Overwrites an int at an earlier position (used for length prefixes). */
   patchInt(at: number, value: number): void {
     this.buf.writeInt32BE(value | 0, at);
+  }
+
+  /**
+   * Drops everything written after `length` bytes, keeping the allocation: truncate(0) empties a
+   * writer for reuse, and a caller that wrote part of a record before failing rolls it back.
+   */
+  truncate(length: number): void {
+    if (length < 0 || length > this.pos) throw new RangeError(`cannot truncate ${this.pos} bytes to ${length}`);
+    this.pos = length;
   }
 
   /** A copy of the bytes written so far. */

@@ -7,11 +7,12 @@ import { describe, expect, it } from 'vitest';
 import {
   ConnectionLossError,
   ManualClock,
+  MarshallingError,
   RequestTimeoutError,
   type ClientOptions,
   type CoordClient,
 } from '../../src/index.js';
-import { encode, ExistsRequest, ExistsResponse, OpCode } from '../../src/jute/index.js';
+import { encode, ExistsRequest, ExistsResponse, OpCode, SetDataRequest, SetDataResponse } from '../../src/jute/index.js';
 import { getFreePort, waitForState } from '../../src/testing/index.js';
 import { decodeBody, nextEvent, statFor, type FakeServer, useClientHarness } from './fake-server.js';
 
@@ -199,6 +200,24 @@ describe('whenDisconnected', () => {
     second.accept();
     await expect(call).resolves.toBeNull();
     expect(decodeBody(ExistsRequest, await second.next()).path).toBe('/queued');
+  });
+
+  it('a queued call sends its arguments as they were at the call, and bad ones reject at once', async () => {
+    const { server, client } = await disconnectedClient({});
+    server.respond = (r) => (r.type === OpCode.setData ? 'hold' : 'default');
+    const data = Uint8Array.of(1, 2, 3);
+    const call = client.setData('/queued', data);
+    // The caller reuses its buffer while the call waits for a connection.
+    data.fill(9);
+    await expect(client.setData('/bad', data, 1.5)).rejects.toBeInstanceOf(MarshallingError);
+    await expect(client.delete('/bad', 2 ** 31)).rejects.toBeInstanceOf(MarshallingError);
+    const second = await server.nextConnection();
+    await second.connectRequest;
+    second.accept();
+    const sent = await second.next();
+    expect(decodeBody(SetDataRequest, sent)).toEqual({ path: '/queued', data: Uint8Array.of(1, 2, 3), version: -1 });
+    second.reply(sent.xid, { body: encode(SetDataResponse, { stat: statFor(5n) }) });
+    expect((await call).mzxid).toBe(5n);
   });
 });
 

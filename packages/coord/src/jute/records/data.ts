@@ -1,19 +1,39 @@
 import { int, long, record, ustring, vector, type Codec } from '../codec.js';
 
-/** Stat: 68 bytes, field order as in zookeeper.jute (org.apache.zookeeper.data). */
-export const Stat = record({
-  czxid: long,
-  mzxid: long,
-  ctime: long,
-  mtime: long,
-  version: int,
-  cversion: int,
-  aversion: int,
-  ephemeralOwner: long,
-  dataLength: int,
-  numChildren: int,
-  pzxid: long,
-});
+/**
+ * Stat: 68 bytes, field order as in zookeeper.jute (org.apache.zookeeper.data). Read on most
+ * replies, so it has a hand-written reader (checked against the field list by record()).
+ */
+export const Stat = record(
+  {
+    czxid: long,
+    mzxid: long,
+    ctime: long,
+    mtime: long,
+    version: int,
+    cversion: int,
+    aversion: int,
+    ephemeralOwner: long,
+    dataLength: int,
+    numChildren: int,
+    pzxid: long,
+  },
+  {
+    read: (r) => ({
+      czxid: r.long(),
+      mzxid: r.long(),
+      ctime: r.long(),
+      mtime: r.long(),
+      version: r.int(),
+      cversion: r.int(),
+      aversion: r.int(),
+      ephemeralOwner: r.long(),
+      dataLength: r.int(),
+      numChildren: r.int(),
+      pzxid: r.long(),
+    }),
+  },
+);
 /** A node's metadata as clients see it. 64-bit fields are bigint so nothing is rounded. */
 export interface Stat {
   czxid: bigint;

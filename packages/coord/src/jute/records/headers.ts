@@ -1,9 +1,18 @@
 import { bool, buffer, int, long, record, ustring, type ValueOf } from '../codec.js';
 
-export const RequestHeader = record({ xid: int, type: int });
+// Every request and reply has a header: both have hand-written fast paths (checked by record()).
+export const RequestHeader = record(
+  { xid: int, type: int },
+  {
+    write: (w, v) => {
+      w.int(v.xid);
+      w.int(v.type);
+    },
+  },
+);
 export type RequestHeader = ValueOf<typeof RequestHeader>;
 
-export const ReplyHeader = record({ xid: int, zxid: long, err: int });
+export const ReplyHeader = record({ xid: int, zxid: long, err: int }, { read: (r) => ({ xid: r.int(), zxid: r.long(), err: r.int() }) });
 export type ReplyHeader = ValueOf<typeof ReplyHeader>;
 
 /** Body of a notification (xid -1). */

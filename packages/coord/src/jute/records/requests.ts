@@ -22,7 +22,8 @@ export type ExistsResponse = ValueOf<typeof ExistsResponse>;
 
 export const GetDataRequest = record({ path: ustring, watch: bool });
 export type GetDataRequest = ValueOf<typeof GetDataRequest>;
-export const GetDataResponse = record({ data: buffer, stat: Stat });
+/** The most common reply: a hand-written reader (checked against the field list by record()). */
+export const GetDataResponse = record({ data: buffer, stat: Stat }, { read: (r) => ({ data: r.buffer(), stat: Stat.read(r) }) });
 export type GetDataResponse = ValueOf<typeof GetDataResponse>;
 
 export const SetDataRequest = record({ path: ustring, data: buffer, version: int });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { MarshallingError } from '../../../src/errors/errors.js';
 import { bool, buffer, decode, empty, encode, int, long, record, ustring, vector } from '../../../src/jute/codec.js';
@@ -40,6 +41,21 @@ describe('long', () => {
   ])('%s is 8 bytes big-endian %s', (value, bytes) => {
     expect(toHex(encode(long, value))).toBe(bytes);
     expect(decode(long, fromHex(bytes))).toBe(value);
+  });
+
+  it('reads values on both sides of ±2^53 exactly (the reader converts smaller ones through a double)', () => {
+    const edges = [2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, -(2n ** 53n), -(2n ** 53n) - 1n, 2n ** 32n - 1n, 2n ** 32n, -(2n ** 32n), -(2n ** 32n) - 1n, 1732660000000n, -2n];
+    for (const value of edges) {
+      const bytes = Buffer.alloc(8);
+      bytes.writeBigInt64BE(value);
+      expect(decode(long, bytes)).toBe(value);
+    }
+    fc.assert(
+      fc.property(fc.oneof(fc.bigInt({ min: -(2n ** 54n), max: 2n ** 54n }), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })), (value) => {
+        expect(decode(long, encode(long, value))).toBe(value);
+      }),
+      { seed: 0x10c, numRuns: 2000 },
+    );
   });
 
   it('writes unsigned 64-bit values as their two-complement bits and reads them back signed', () => {
@@ -196,6 +212,14 @@ describe('record', () => {
     const bytes = encode(codec, { z: 7, a: true, m: 'x' });
     expect(toHex(bytes)).toBe(hex('00000007 01 00000001 78'));
     expect(decode(codec, bytes)).toEqual({ z: 7, a: true, m: 'x' });
+  });
+
+  it('refuses a hand-written fast path that disagrees with the field list, when the record is declared', () => {
+    expect(() => record({ a: int, b: int }, { read: (r) => { const b = r.int(); return { a: r.int(), b }; } })).toThrow(/fast path/);
+    expect(() => record({ a: long, b: int }, { read: (r) => ({ a: r.long(), b: 0 }) })).toThrow(/fast path/);
+    expect(() => record({ a: int, b: ustring }, { write: (w, v) => void w.ustring(v.b).int(v.a) })).toThrow(/fast path/);
+    const agreeing = record({ a: int, b: long, c: buffer }, { read: (r) => ({ a: r.int(), b: r.long(), c: r.buffer() }), write: (w, v) => void w.int(v.a).long(v.b).buffer(v.c) });
+    expect(toHex(encode(agreeing, { a: 1, b: 2n, c: null }))).toBe(hex('00000001 0000000000000002 ffffffff'));
   });
 
   it('the empty record is zero bytes', () => {
