@@ -21,6 +21,17 @@ const pureCoreFiles = [
   'packages/coord/src/quorum/core/**/*.ts',
   'packages/coord/src/recipes/**/pure/**/*.ts',
   'packages/coord/src/config/**/*.ts',
+  'packages/coord/src/server/persistence/checksum.ts',
+  'packages/coord/src/server/persistence/java-hash-order.ts',
+  'packages/coord/src/server/persistence/digest.ts',
+  'packages/coord/src/server/persistence/byte-cursor.ts',
+  'packages/coord/src/server/persistence/txn-codec.ts',
+  'packages/coord/src/server/persistence/txn-log-format.ts',
+  'packages/coord/src/server/persistence/snapshot-format.ts',
+  'packages/coord/src/server/persistence/snapshot-tree.ts',
+  'packages/coord/src/server/persistence/replay.ts',
+  'packages/coord/src/server/persistence/file-names.ts',
+  'packages/coord/src/server/persistence/errors.ts',
 ];
 
 const hostModules = ['net', 'fs', 'fs/promises', 'dgram', 'http', 'https', 'timers', 'timers/promises', 'child_process', 'tls', 'worker_threads', 'crypto'];
