@@ -5,6 +5,7 @@ import { ServerConnection } from './connection-handler.js';
 import { ContainerSweeper } from './container-sweeper.js';
 import { answerFourLetterWord, type FourLetterWordContext } from './four-letter-words.js';
 import { ServerCore } from './zk-server.js';
+import { openDataDir, type DataDir } from './persistence/index.js';
 import { coreStatsSource } from './admin/core-source.js';
 import type { ServerStatsSource } from './admin/stats-source.js';
 
@@ -37,6 +38,21 @@ export interface ServerOptions {
   readonly handshakeTimeoutMs?: number;
   /** Per-connection output buffered for a slow reader before its input is paused. Default 4 MiB. */
   readonly maxQueuedBytesPerConnection?: number;
+  /**
+   * Where the tree lives on disk (ZooKeeper's `dataDir`, `version-2` format). Without it the
+   * server keeps everything in memory and loses it when it stops.
+   */
+  readonly dataDir?: string;
+  /** A separate directory for the txn log (dataLogDir); default the dataDir. */
+  readonly dataLogDir?: string;
+  /** fsync each group commit before acknowledging it (forceSync=yes). Default true. */
+  readonly forceSync?: boolean;
+  /** Txn log preallocation (zookeeper.preAllocSize, here in bytes). Default 64 MiB. */
+  readonly preAllocSizeBytes?: number;
+  /** A snapshot after about this many txns (randomised as ZooKeeper does). Default 100000. */
+  readonly snapCount?: number;
+  /** autopurge.snapRetainCount / autopurge.purgeInterval (hours; 0 = off). */
+  readonly autopurge?: { readonly snapRetainCount: number; readonly purgeIntervalHours: number };
   readonly clock?: Clock;
   readonly log?: (level: 'debug' | 'info' | 'warn', message: string) => void;
 }
@@ -53,6 +69,7 @@ export class CoordServer {
   private readonly perIp = new Map<string, number>();
   private nextConnectionId = 1;
   private tickTimer: TimerHandle | undefined;
+  private purgeTimer: TimerHandle | undefined;
   private readonly sweeper: ContainerSweeper;
   private readonly clock: Clock;
   private readonly fourLetterContext: FourLetterWordContext;
@@ -60,7 +77,17 @@ export class CoordServer {
   private boundPort = 0;
   private stopped = false;
 
-  constructor(private readonly options: ServerOptions = {}) {
+  /**
+   * `persistence` is the opened dataDir (startServer opens it); without one the server is in
+   * memory only.
+   */
+  constructor(
+    private readonly options: ServerOptions = {},
+    private readonly persistence?: DataDir,
+  ) {
+    if (options.dataDir !== undefined && persistence === undefined) {
+      throw new BadArgumentsError({ message: 'a server with a dataDir must be started with startServer(), which recovers the dataDir first' });
+    }
     const tickTimeMs = options.tickTimeMs ?? 2000;
     const serverId = options.serverId ?? 1;
     if (!Number.isInteger(tickTimeMs) || tickTimeMs <= 0) throw new BadArgumentsError({ message: `tickTimeMs must be a positive integer, got ${tickTimeMs}` });
@@ -77,7 +104,18 @@ export class CoordServer {
       maxReplyBytes: options.maxFrameBytes ?? 0xfffff,
       clock: this.clock,
       log,
+      ...(persistence === undefined
+        ? {}
+        : { restored: { tree: persistence.tree, sessions: new Map(persistence.sessions) }, txnLog: { append: (entry) => persistence.append(entry) } }),
     });
+    if (persistence !== undefined) {
+      persistence.onDurable((zxid) => this.core.markDurable(zxid));
+      persistence.onFailure((err) => {
+        // No later txn can be made durable: stop serving rather than acknowledge what may be lost.
+        log('warn', `the txn log failed (${err.message}); stopping the server`);
+        void this.stop();
+      });
+    }
     const whitelist = options.fourLetterWords ?? ['srvr'];
     const startedAtMs = this.clock.now();
     const boundPort = () => this.boundPort;
@@ -137,7 +175,23 @@ export class CoordServer {
     this.boundPort = typeof address === 'object' && address !== null ? address.port : 0;
     this.scheduleTick();
     this.sweeper.start();
+    this.schedulePurge();
     return this;
+  }
+
+  /** autopurge: keep the newest snapRetainCount snapshots (and the logs they need) every purgeInterval hours. */
+  private schedulePurge(): void {
+    const purge = this.options.autopurge;
+    const persistence = this.persistence;
+    if (persistence === undefined || purge === undefined || purge.purgeIntervalHours <= 0) return;
+    this.purgeTimer = this.clock.setTimeout(() => {
+      void persistence
+        .purge(Math.max(3, purge.snapRetainCount))
+        .catch((err: unknown) => this.options.log?.('warn', `autopurge failed: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => {
+          if (!this.stopped) this.schedulePurge();
+        });
+    }, purge.purgeIntervalHours * 3_600_000);
   }
 
   private scheduleTick(): void {
@@ -212,9 +266,13 @@ export class CoordServer {
     this.stopped = true;
     this.tickTimer?.cancel();
     this.sweeper.stop();
+    this.purgeTimer?.cancel();
+    // Everything accepted is made durable first, so the replies waiting for it go out.
+    await this.persistence?.flush().catch(() => undefined);
     // Replies already produced go out before each connection ends (close() flushes, then ends).
     for (const c of [...this.connections]) c.close('server stopping');
     await new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    await this.persistence?.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -222,7 +280,27 @@ export class CoordServer {
   }
 }
 
-/** Starts a standalone server (on a free port unless one is given). */
-export function startServer(options: ServerOptions = {}): Promise<CoordServer> {
-  return new CoordServer(options).start();
+/**
+ * Starts a standalone server (on a free port unless one is given). With a dataDir it first
+ * recovers the tree and sessions from disk; a dataDir it cannot trust (a corrupt log in the
+ * middle, no valid snapshot) is refused with an error naming the file and offset.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<CoordServer> {
+  if (options.dataDir === undefined) return new CoordServer(options).start();
+  const log = options.log;
+  const persistence = await openDataDir({
+    dataDir: options.dataDir,
+    ...(options.dataLogDir === undefined ? {} : { dataLogDir: options.dataLogDir }),
+    forceSync: options.forceSync ?? true,
+    ...(options.preAllocSizeBytes === undefined ? {} : { preAllocSizeBytes: options.preAllocSizeBytes }),
+    ...(options.snapCount === undefined ? {} : { snapCount: options.snapCount }),
+    extendedTypesEnabled: options.extendedTypesEnabled ?? true,
+    ...(log === undefined ? {} : { log }),
+  });
+  try {
+    return await new CoordServer(options, persistence).start();
+  } catch (err) {
+    await persistence.close();
+    throw err;
+  }
 }

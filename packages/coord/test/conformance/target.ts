@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { apacheZooKeeperAvailable, startApacheZooKeeper, startServer } from '../../src/testing/index.js';
 
 /**
@@ -31,8 +34,31 @@ const coordStandalone: ConformanceTarget = {
   },
 };
 
+/** coord's server with a dataDir and fsync on: every reply waits for the txn log. */
+const coordDurable: ConformanceTarget = {
+  name: 'coord-durable',
+  async start(options = {}) {
+    const dataDir = await mkdtemp(join(tmpdir(), 'coord-conformance-'));
+    const server = await startServer({
+      dataDir,
+      forceSync: true,
+      preAllocSizeBytes: 1024 * 1024,
+      fourLetterWords: '*',
+      maxClientConnections: 0,
+      ...(options.tickTimeMs === undefined ? {} : { tickTimeMs: options.tickTimeMs }),
+    });
+    return {
+      connectString: server.connectString,
+      stop: async () => {
+        await server.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
 /** Every known target, in the order they run. */
-export const allTargets: readonly ConformanceTarget[] = [apacheZooKeeper, coordStandalone];
+export const allTargets: readonly ConformanceTarget[] = [apacheZooKeeper, coordStandalone, coordDurable];
 
 /**
  * The targets named by COORD_CONFORMANCE_TARGETS (comma-separated), or all of them when it is

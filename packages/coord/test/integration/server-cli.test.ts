@@ -135,7 +135,6 @@ describe('coord server', () => {
 
     const warnings = server.logs.filter((l) => l.level === 40).map((l) => l.msg);
     expect(warnings).toContain(`${cfg}:6: noSuchKey: unknown key; ignored (check the spelling: keys are case-sensitive)`);
-    expect(warnings.some((m) => /^dataDir is set .* persistence is not wired/.test(m))).toBe(true);
 
     const client = createClient(`127.0.0.1:${port}`, { sessionTimeoutMs: 60_000 });
     try {
@@ -156,6 +155,19 @@ describe('coord server', () => {
     expect(messages.slice(-2)).toEqual(['received SIGTERM; stopping', 'coord server stopped']);
     expect(server.logs.filter((l) => l.level >= 50)).toEqual([]);
     expect(server.stderr).toBe('');
+
+    // The dataDir keeps the tree: a second server on the same config serves what the first wrote.
+    const again = coordServer([cfg]);
+    await again.waitForLog(/^coord server listening on /);
+    const reader = createClient(`127.0.0.1:${port}`);
+    try {
+      const { data } = await reader.getData('/from-cli');
+      expect(new TextDecoder().decode(data)).toBe('hello');
+    } finally {
+      await reader.close();
+    }
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toEqual({ code: 0, signal: null });
   });
 
   it('runs from flags alone (--in-memory, --port 0) and stops on SIGINT', async () => {

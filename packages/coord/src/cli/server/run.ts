@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError, describeSource, parseZooCfg, resolveServerConfig, type ConfigSetting, type ParsedServerConfig } from '../../config/index.js';
 import { startServer, type CoordServer } from '../../server/server.js';
 import { createServerLogger, type LogFormat, type LogLevel } from './logger.js';
-import { toServerOptions, unwiredWarnings } from './server-options.js';
+import { toServerOptions } from './server-options.js';
 import { startHttpEndpoints } from './endpoints.js';
 import type { HttpEndpoint } from '../../server/admin/http-listen.js';
 
@@ -78,7 +78,6 @@ export async function runServer(options: RunServerOptions): Promise<number> {
     process.stderr.write(`coord server: ${message}\n`);
     return EXIT_CONFIG;
   }
-  for (const w of unwiredWarnings(config)) log.warn(w);
   log.debug({ config }, 'configuration');
 
   const stopSignal = nextStopSignal((signal) => log.warn({ signal }, `received ${signal} again while stopping; exiting now`));
