@@ -44,3 +44,4 @@ export { AddWatchMode, CreateMode, EventType, KeeperState, OpCode, Perms, Watche
 export * from './errors/index.js';
 export { RealClock, ManualClock, type Clock, type TimerHandle } from './util/clock.js';
 export { CoordServer, startServer, type ServerOptions } from './server/server.js';
+export { startAdminServer, startMetricsServer } from './server/admin/index.js';

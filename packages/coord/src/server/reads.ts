@@ -98,7 +98,12 @@ export function multiRead(ctx: ReadContext, ops: readonly MultiOp[], maxReplyByt
         if (bytes > maxReplyBytes) throw new ReplyTooLargeError(`multiRead reply would exceed ${maxReplyBytes} bytes`);
         return { type: OpCode.getData, ...result };
       }
-      if (op.type === OpCode.getChildren) return { type: OpCode.getChildren, children: getChildren(ctx, op.request.path, op.request.watch).children };
+      if (op.type === OpCode.getChildren) {
+        const { children } = getChildren(ctx, op.request.path, op.request.watch);
+        for (const name of children) bytes += 4 + name.length;
+        if (bytes > maxReplyBytes) throw new ReplyTooLargeError(`multiRead reply would exceed ${maxReplyBytes} bytes`);
+        return { type: OpCode.getChildren, children };
+      }
       return { type: OpCode.error, err: ErrorCode.BADARGUMENTS };
     } catch (err) {
       if (!(err instanceof ReadError)) throw err;

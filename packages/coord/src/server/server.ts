@@ -59,8 +59,9 @@ export interface ServerOptions {
 
 /**
  * A standalone coord server speaking the ZooKeeper protocol. `start()` listens; `stop()`
- * closes every connection and the listener. The tree lives in memory (the durability issue
- * adds the on-disk log).
+ * makes what was accepted durable, flushes every connection and closes. With a dataDir the tree
+ * and sessions are recovered at start and every write is logged before it is acknowledged;
+ * without one they live in memory.
  */
 export class CoordServer {
   readonly core: ServerCore;
@@ -136,6 +137,7 @@ export class CoordServer {
         minSessionTimeoutMs: options.minSessionTimeoutMs ?? 2 * tickTimeMs,
         maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 20 * tickTimeMs,
         serverId,
+        ...(persistence === undefined ? {} : { dataDir: persistence.snapDir, dataLogDir: persistence.logDir }),
       },
     });
     this.fourLetterContext = {
@@ -258,8 +260,9 @@ export class CoordServer {
   }
 
   /**
-   * Stops accepting, lets every connection flush what it was sent, then ends it. Sessions end
-   * with the process (no disk yet).
+   * Stops accepting, makes the txn log durable so held replies go out, lets every connection
+   * flush, then ends it. Sessions live on in the dataDir (if any) and expire after a restart
+   * unless their clients come back.
    */
   async stop(): Promise<void> {
     if (this.stopped) return;

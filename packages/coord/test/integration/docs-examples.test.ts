@@ -24,7 +24,8 @@ if (!available) {
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const examplesDir = join(repoRoot, 'docs', 'examples');
-const guide = readFileSync(join(repoRoot, 'docs', 'client.md'), 'utf8');
+// The client guide and the server guide each show the examples they use.
+const guide = ['client.md', 'server.md'].map((f) => readFileSync(join(repoRoot, 'docs', f), 'utf8')).join('\n');
 const RUN_TIMEOUT_MS = 30_000;
 
 /** The fenced block that follows `<!-- kind: name -->` in the guide, or undefined. */
@@ -88,11 +89,11 @@ describe('docs/examples in the client guide', () => {
     expect({ code: result.code, output: result.stdout + result.stderr }).toEqual({ code: 0, output: '' });
   });
 
-  it.each(examples)('docs/client.md shows %s exactly as the file has it', (file) => {
+  it.each(examples)('docs/client.md or docs/server.md shows %s exactly as the file has it', (file) => {
     const shown = guideBlock('example', file);
-    expect(shown, `docs/client.md has no "<!-- example: ${file} -->" block`).toBeDefined();
+    expect(shown, `the guides have no "<!-- example: ${file} -->" block`).toBeDefined();
     expect(shown).toBe(readFileSync(join(examplesDir, file), 'utf8'));
-    expect(guideBlock('output', file), `docs/client.md has no "<!-- output: ${file} -->" block`).toBeDefined();
+    expect(guideBlock('output', file), `the guides have no "<!-- output: ${file} -->" block`).toBeDefined();
   });
 });
 
