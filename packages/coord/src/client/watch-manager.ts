@@ -141,23 +141,19 @@ export class WatchManager {
 /**
  * Orders a re-registration for servers that keep one watch mode per connection and path
  * (ZooKeeper 3.8, ZOOKEEPER-4466): such a server applies SetWatches lists in turn and the last
- * mode wins. One-shot watches that a persistent watch on their path covers are left out (the
- * client feeds them from the persistent watch's events), and one-shot child watches on a path
- * with only a recursive watch go in a second, later group so the recursive registration does not
- * swallow them. Servers that keep every mode (3.9+, coord) register the same watches either way.
+ * mode wins. One-shot watches go first, so their catch-up events still fire for changes made
+ * while disconnected (a persistent watch on the same path then takes the server-side slot and
+ * the client feeds the one-shot watcher from its events). Only one-shot child watches on a path
+ * with a recursive (and no persistent) watch must come after it, in a second group: recursive
+ * watches never deliver NodeChildrenChanged. Servers that keep every mode (3.9+, coord)
+ * register the same watches either way.
  */
 export function orderForReRegistration(paths: WatchPaths): WatchPaths[] {
   const persistent = new Set(paths.persistent);
   const recursive = new Set(paths.persistentRecursive);
-  const coveredData = (p: string) => persistent.has(p) || recursive.has(p);
-  const main: WatchPaths = {
-    data: paths.data.filter((p) => !coveredData(p)),
-    exist: paths.exist.filter((p) => !coveredData(p)),
-    child: paths.child.filter((p) => !persistent.has(p) && !recursive.has(p)),
-    persistent: paths.persistent,
-    persistentRecursive: paths.persistentRecursive,
-  };
-  const lateChild = paths.child.filter((p) => !persistent.has(p) && recursive.has(p));
+  const afterRecursive = (p: string) => recursive.has(p) && !persistent.has(p);
+  const main: WatchPaths = { ...paths, child: paths.child.filter((p) => !afterRecursive(p)) };
+  const lateChild = paths.child.filter(afterRecursive);
   const late: WatchPaths = { data: [], exist: [], child: lateChild, persistent: [], persistentRecursive: [] };
   return lateChild.length > 0 ? [main, late] : [main];
 }

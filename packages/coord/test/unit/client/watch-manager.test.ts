@@ -241,7 +241,7 @@ describe('one watch mode per path (ZooKeeper 3.8): covers and orderForReRegistra
     expect(m.covers('data', '/other')).toBe(false);
   });
 
-  it('leaves covered one-shots out and sends child watches under a recursive watch last', () => {
+  it('keeps one-shots first (for their catch-up events) and sends child watches under a recursive watch last', () => {
     const paths: WatchPaths = {
       data: ['/p', '/r', '/plain'],
       exist: ['/r', '/missing'],
@@ -250,7 +250,7 @@ describe('one watch mode per path (ZooKeeper 3.8): covers and orderForReRegistra
       persistentRecursive: ['/r'],
     };
     expect(orderForReRegistration(paths)).toEqual([
-      { data: ['/plain'], exist: ['/missing'], child: ['/plain'], persistent: ['/p'], persistentRecursive: ['/r'] },
+      { data: ['/p', '/r', '/plain'], exist: ['/r', '/missing'], child: ['/p', '/plain'], persistent: ['/p'], persistentRecursive: ['/r'] },
       { data: [], exist: [], child: ['/r'], persistent: [], persistentRecursive: [] },
     ]);
   });
