@@ -28,7 +28,7 @@ if (!available) {
 const TICK_MS = 500;
 const SESSION_MS = 4_000;
 
-describe.skipIf(!available)('client machinery against Apache ZooKeeper', () => {
+describe.skipIf(!available)('client machinery against Apache ZooKeeper', () => { // requires Apache ZooKeeper; skips only outside CI
   let zk: ApacheZooKeeper;
   let admin: CoordClient;
   const teardown = new Teardown();

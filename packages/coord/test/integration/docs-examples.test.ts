@@ -97,7 +97,7 @@ describe('docs/examples in the client guide', () => {
   });
 });
 
-describe.skipIf(!available)('docs/examples against Apache ZooKeeper', () => {
+describe.skipIf(!available)('docs/examples against Apache ZooKeeper', () => { // requires Apache ZooKeeper; skips only outside CI
   let zk: ApacheZooKeeper;
 
   beforeAll(async () => {

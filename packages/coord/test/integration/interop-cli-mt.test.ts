@@ -141,7 +141,7 @@ function render(run: CliMtRun): string {
   ].join('\n');
 }
 
-describe.skipIf(!available)('interop: the C client (cli_mt) against coord', () => {
+describe.skipIf(!available)('interop: the C client (cli_mt) against coord', () => { // requires Apache ZooKeeper; skips only outside CI
   let servers: InteropServers | undefined;
   const cli = scenario(() => {
     if (servers === undefined) throw new Error('servers not started');

@@ -325,7 +325,7 @@ describe('interop: node-zookeeper-client against coord', () => {
     expect(ephemeralsAfterClose).toEqual([]);
   });
 
-  it.skipIf(!apacheAvailable)('the node-zookeeper-client transcripts from coord and Apache ZooKeeper are the same', async () => {
+  it.skipIf(!apacheAvailable)('the node-zookeeper-client transcripts from coord and Apache ZooKeeper are the same', async () => { // requires Apache ZooKeeper; skips only outside CI
     const [coord, apache] = await Promise.all([nzc.on('coord'), nzc.on('apache')]);
     expect(coord.transcript.join('\n')).toEqual(apache.transcript.join('\n'));
     expect(coord.ephemeralsAfterClose).toEqual(apache.ephemeralsAfterClose);

@@ -212,7 +212,7 @@ function render(run: ZkCliRun): string {
   ].join('\n');
 }
 
-describe.skipIf(!available)('interop: zkCli.sh and the Java client against coord', () => {
+describe.skipIf(!available)('interop: zkCli.sh and the Java client against coord', () => { // requires Apache ZooKeeper; skips only outside CI
   let servers: InteropServers | undefined;
   let program: CompiledProgram | undefined;
   const getServers = (): InteropServers => {

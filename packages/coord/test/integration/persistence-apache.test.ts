@@ -97,7 +97,7 @@ async function tool(mainClass: string, file: string): Promise<string> {
   return `${stdout}${stderr}`;
 }
 
-describe.skipIf(!available)('cross-loading with Apache ZooKeeper 3.8', () => {
+describe.skipIf(!available)('cross-loading with Apache ZooKeeper 3.8', () => { // requires Apache ZooKeeper; skips only outside CI
   it('a dataDir written by Apache loads into coord with the tree Apache served', async () => {
     const dataDir = tempDir();
     const zk = await apacheOn(dataDir);

@@ -101,7 +101,7 @@ describe('four-letter words on coord', () => {
   });
 });
 
-describe.skipIf(!available)('four-letter words: coord against Apache ZooKeeper', () => {
+describe.skipIf(!available)('four-letter words: coord against Apache ZooKeeper', () => { // requires Apache ZooKeeper; skips only outside CI
   let zk: ApacheZooKeeper;
   let server: CoordServer;
   const clients: CoordClient[] = [];

@@ -120,7 +120,7 @@ describe('AdminServer and /metrics on coord', () => {
   });
 });
 
-describe.skipIf(!available)('AdminServer: coord against Apache ZooKeeper', () => {
+describe.skipIf(!available)('AdminServer: coord against Apache ZooKeeper', () => { // requires Apache ZooKeeper; skips only outside CI
   let zk: ApacheZooKeeper;
   let server: CoordServer;
   let admin: HttpEndpoint;

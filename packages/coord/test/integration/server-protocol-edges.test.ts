@@ -157,7 +157,7 @@ describe('odd requests get Apache ZooKeeper 3.8 answers', () => {
 
   let n = 0;
   for (const c of cases) {
-    it.skipIf(!haveApache && !inCi)(c.name, async () => {
+    it.skipIf(!haveApache && !inCi)(c.name, async () => { // requires Apache ZooKeeper; skips only outside CI
       const root = `/edge-${++n}`;
       const setup = async (connectString: string) => {
         const client = createClient(connectString);

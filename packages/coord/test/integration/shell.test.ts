@@ -218,7 +218,7 @@ describe('coord shell --start-server', () => {
   });
 });
 
-describe.skipIf(!available)('coord shell against Apache ZooKeeper', () => {
+describe.skipIf(!available)('coord shell against Apache ZooKeeper', () => { // requires Apache ZooKeeper; skips only outside CI
   let zk: ApacheZooKeeper;
 
   beforeAll(async () => {
@@ -481,7 +481,7 @@ get /after-quit-is-not-run
   });
 });
 
-describe.skipIf(!available)('coord shell --start-apache', () => {
+describe.skipIf(!available)('coord shell --start-apache', () => { // requires Apache ZooKeeper; skips only outside CI
   it('starts Apache ZooKeeper, runs the command against it, and stops it on exit', async () => {
     const result = await runShell(['--start-apache', '-c', 'ls /']);
     expect(result.stdout).toBe('[zookeeper]\n');

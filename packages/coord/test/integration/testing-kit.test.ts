@@ -89,7 +89,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-describe.skipIf(!available)('testing kit against Apache ZooKeeper', () => {
+describe.skipIf(!available)('testing kit against Apache ZooKeeper', () => { // requires Apache ZooKeeper; skips only outside CI
   let zk: ApacheZooKeeper;
   let proxy: TcpProxy;
   const open: RawConnection[] = [];
