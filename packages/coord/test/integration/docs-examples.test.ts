@@ -8,12 +8,11 @@
  *   <!-- example: name.ts -->   followed by a ```ts block holding the file, and
  *   <!-- output: name.ts -->    followed by a ```text block holding what it prints.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, runExample, runNode, type RunResult } from './docs-runner.js';
 import { apacheZooKeeperAvailable, startApacheZooKeeper, type ApacheZooKeeper } from '../../src/testing/index.js';
 
 const available = apacheZooKeeperAvailable();
@@ -22,11 +21,9 @@ if (!available) {
   console.warn('SKIPPING docs examples tests: Apache ZooKeeper not installed (apt-get install -y zookeeper, or set ZOOKEEPER_HOME)');
 }
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const examplesDir = join(repoRoot, 'docs', 'examples');
 // The client guide and the server guide each show the examples they use.
 const guide = ['client.md', 'server.md'].map((f) => readFileSync(join(repoRoot, 'docs', f), 'utf8')).join('\n');
-const RUN_TIMEOUT_MS = 30_000;
 
 /** The fenced block that follows `<!-- kind: name -->` in the guide, or undefined. */
 function guideBlock(kind: 'example' | 'output', name: string): string | undefined {
@@ -37,40 +34,9 @@ function guideBlock(kind: 'example' | 'output', name: string): string | undefine
   return match?.[1];
 }
 
-interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `node <args>` from the repository root and collects its output. */
-function runNode(what: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${what} did not finish within ${RUN_TIMEOUT_MS} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, RUN_TIMEOUT_MS);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** `node --import tsx docs/examples/<file>` from the repository root, as the guide says to run it. */
-function runExample(file: string, connectString: string): Promise<RunResult> {
-  // The examples' tsconfig maps @coordlab/coord to the sources, so no build is needed.
-  const env = { ...process.env, COORD_CONNECT: connectString, TSX_TSCONFIG_PATH: join('docs', 'examples', 'tsconfig.json') };
-  return runNode(file, ['--import', 'tsx', join('docs', 'examples', file)], env);
+/** `node --import tsx docs/examples/<file>` against the server at `connectString`. */
+function runExampleAgainst(file: string, connectString: string): Promise<RunResult> {
+  return runExample(file, { COORD_CONNECT: connectString });
 }
 
 const examples = readdirSync(examplesDir)
@@ -110,12 +76,12 @@ describe.skipIf(!available)('docs/examples against Apache ZooKeeper', () => { //
 
   it.each(examples)('%s exits 0 and prints what the guide shows', async (file) => {
     const expected = guideBlock('output', file);
-    const result = await runExample(file, zk.connectString);
+    const result = await runExampleAgainst(file, zk.connectString);
     expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ code: 0, stdout: expected, stderr: '' });
   });
 
   it('the examples run again, all at once, on the same server (each cleans up and keeps to its own paths)', async () => {
-    const results = await Promise.all(examples.map((file) => runExample(file, zk.connectString)));
+    const results = await Promise.all(examples.map((file) => runExampleAgainst(file, zk.connectString)));
     expect(results.map((r) => ({ code: r.code, stdout: r.stdout }))).toEqual(examples.map((file) => ({ code: 0, stdout: guideBlock('output', file) })));
   });
 });

@@ -7,17 +7,14 @@
  *
  * The example starts its own embedded server, so nothing here needs Apache ZooKeeper.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot, runExample } from './docs-runner.js';
 import { describe, expect, it } from 'vitest';
 import { KEYS, parseZooCfg, type KeyName } from '../../src/config/index.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const guide = readFileSync(join(repoRoot, 'docs', 'server.md'), 'utf8');
 const EXAMPLE = 'embedded-server.ts';
-const RUN_TIMEOUT_MS = 30_000;
 
 /** The fenced block that follows `<!-- kind: name -->` in the guide, or undefined. */
 function guideBlock(kind: 'example' | 'output', name: string): string | undefined {
@@ -37,36 +34,6 @@ function propertiesBlocks(): { line: number; text: string }[] {
   return blocks;
 }
 
-interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `node --import tsx docs/examples/<file>` from the repository root, as the guide says to run it. */
-function runExample(file: string): Promise<RunResult> {
-  // The examples' tsconfig maps @coordlab/coord to the sources, so no build is needed.
-  const env = { ...process.env, TSX_TSCONFIG_PATH: join('docs', 'examples', 'tsconfig.json') };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join('docs', 'examples', file)], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${file} did not finish within ${RUN_TIMEOUT_MS} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, RUN_TIMEOUT_MS);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('docs/server.md: the embedded server example', () => {
   it(`shows docs/examples/${EXAMPLE} exactly as the file has it`, () => {
