@@ -46,6 +46,8 @@ export function registerBenchCommand(program: Command): void {
     .option('--data-bytes <n>', 'payload size of setData and create', String(SERVER_DEFAULTS.dataBytes))
     .option('--json <file>', 'also write the full results as JSON')
     .option('--coord-cpu-prof <dir>', 'write a V8 CPU profile of the coord server process (node --cpu-prof) to this directory')
+    .option('--fsync <on|off>', 'on: coord forceSync on and Apache forceSync=yes; off: coord forceSync off and Apache forceSync=no', SERVER_DEFAULTS.fsync)
+    .option('--restart-znodes <n>', 'znodes to create before the restart measurement (0 skips it)', String(SERVER_DEFAULTS.restartZnodes))
     .action(async (raw: RawServerBenchOptions, cmd: Command) => {
       const options: ServerBenchOptions = parseOrExit(raw, cmd, parseServerBenchOptions);
       const command = ['coord', ...process.argv.slice(2)].join(' ');
@@ -53,7 +55,7 @@ export function registerBenchCommand(program: Command): void {
         out: (text) => process.stdout.write(text),
         progress: (text) => process.stderr.write(text),
       });
-      if (report.results.some((r) => r.error !== undefined)) process.exitCode = 1;
+      if (report.results.some((r) => r.error !== undefined) || report.restarts.some((r) => r.error !== undefined)) process.exitCode = 1;
     });
 }
 

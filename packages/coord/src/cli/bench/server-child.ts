@@ -17,7 +17,17 @@ export interface CoordServerProcess {
   stop(): Promise<void>;
 }
 
-export interface SpawnCoordServerOptions {
+/** How the child runs its server: in memory, or persisting to a dataDir. */
+export interface RunnerConfig {
+  /** ZooKeeper's dataDir; undefined for an in-memory server. */
+  readonly dataDir?: string | undefined;
+  /** fsync each group commit before acknowledging (forceSync=yes); only with a dataDir. */
+  readonly forceSync?: boolean | undefined;
+  /** Txns between snapshots (ZooKeeper's snapCount); undefined for the server's default. */
+  readonly snapCount?: number | undefined;
+}
+
+export interface SpawnCoordServerOptions extends RunnerConfig {
   /** Directory for a `--cpu-prof` profile of the server process; undefined for none. */
   readonly cpuProfDir?: string | undefined;
   readonly startTimeoutMs?: number;
@@ -33,11 +43,52 @@ const TAIL_LINES = 20;
  * built `server-process.js` when the bench runs from dist, or `server-process.ts` through the
  * tsx loader when it runs from source (tests, `tsx`).
  */
-export function runnerArgs(moduleUrl: string, cpuProfDir: string | undefined): string[] {
+export function runnerArgs(moduleUrl: string, cpuProfDir: string | undefined, config: RunnerConfig = {}): string[] {
   const fromSource = moduleUrl.endsWith('.ts');
   const runner = fileURLToPath(new URL(fromSource ? './server-process.ts' : './server-process.js', moduleUrl));
   const profile = cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir];
-  return [...profile, ...(fromSource ? ['--import', 'tsx'] : []), runner];
+  return [...profile, ...(fromSource ? ['--import', 'tsx'] : []), runner, ...runnerConfigArgs(config)];
+}
+
+/** The runner's own arguments for `config` (after the runner's file name). */
+export function runnerConfigArgs(config: RunnerConfig): string[] {
+  const args: string[] = [];
+  if (config.dataDir !== undefined) args.push('--data-dir', config.dataDir);
+  if (config.forceSync !== undefined) args.push('--force-sync', config.forceSync ? 'yes' : 'no');
+  if (config.snapCount !== undefined) args.push('--snap-count', String(config.snapCount));
+  return args;
+}
+
+/** The inverse of runnerConfigArgs; throws on anything else, so a typo cannot silently run in memory. */
+export function parseRunnerConfig(args: readonly string[]): RunnerConfig {
+  let dataDir: string | undefined;
+  let forceSync: boolean | undefined;
+  let snapCount: number | undefined;
+  for (let i = 0; i < args.length; i += 2) {
+    const flag = args[i];
+    const value = args[i + 1];
+    if (value === undefined) throw new Error(`server-process: ${String(flag)} needs a value`);
+    switch (flag) {
+      case '--data-dir':
+        if (value === '') throw new Error('server-process: --data-dir needs a directory');
+        dataDir = value;
+        break;
+      case '--force-sync':
+        if (value !== 'yes' && value !== 'no') throw new Error(`server-process: --force-sync must be yes or no, not ${value}`);
+        forceSync = value === 'yes';
+        break;
+      case '--snap-count': {
+        const n = Number(value);
+        if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 2) throw new Error(`server-process: --snap-count must be an integer >= 2, not ${value}`);
+        snapCount = n;
+        break;
+      }
+      default:
+        throw new Error(`server-process: unknown argument ${String(flag)}`);
+    }
+  }
+  if (dataDir === undefined && (forceSync !== undefined || snapCount !== undefined)) throw new Error('server-process: --force-sync and --snap-count need --data-dir');
+  return { dataDir, forceSync, snapCount };
 }
 
 /** The runner's ready line, or undefined when `line` is something else. */
@@ -68,7 +119,7 @@ function installExitHook(): void {
 
 export async function spawnCoordServer(options: SpawnCoordServerOptions = {}): Promise<CoordServerProcess> {
   installExitHook();
-  const child = spawn(process.execPath, runnerArgs(import.meta.url, options.cpuProfDir), { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, runnerArgs(import.meta.url, options.cpuProfDir, options), { stdio: ['pipe', 'pipe', 'pipe'] });
   live.add(child);
   const tail: string[] = [];
   child.stderr.setEncoding('utf8');

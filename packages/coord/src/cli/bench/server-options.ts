@@ -2,7 +2,8 @@
  * Options of `coord bench server`, parsed from the raw strings commander hands over. Pure: no
  * I/O, so every rule is unit-tested. The defaults keep the whole run near 90 seconds:
  * 3 rounds × 2 servers × (9 cells + 1 watch cell) × (0.2 s warm-up + 1 s measurement) = 72 s,
- * plus 2 × 3 s of server warm-up, server start-up and connects.
+ * plus 2 × 3 s of server warm-up, server start-up and connects; then the restart row, which
+ * creates --restart-znodes znodes on each server and restarts it (minutes at 1,000,000).
  */
 import {
   BenchOptionError,
@@ -42,6 +43,13 @@ export interface ServerBenchOptions {
   readonly jsonPath: string | undefined;
   /** Directory for a V8 CPU profile of the coord server process (`node --cpu-prof`); undefined for none. */
   readonly coordCpuProfDir: string | undefined;
+  /**
+   * true (the default): coord persists to a temporary dataDir with forceSync on and Apache runs
+   * with forceSync=yes; false: coord forceSync off, Apache forceSync=no (both still write their logs).
+   */
+  readonly fsync: boolean;
+  /** Znodes created before the restart measurement; 0 skips the restart row. */
+  readonly restartZnodes: number;
 }
 
 export interface RawServerBenchOptions {
@@ -56,6 +64,8 @@ export interface RawServerBenchOptions {
   readonly dataBytes?: string;
   readonly json?: string;
   readonly coordCpuProf?: string;
+  readonly fsync?: string;
+  readonly restartZnodes?: string;
 }
 
 export const SERVER_DEFAULTS = {
@@ -67,7 +77,20 @@ export const SERVER_DEFAULTS = {
   warmupMs: CLIENT_DEFAULTS.warmupMs,
   serverWarmupMs: 3_000,
   dataBytes: CLIENT_DEFAULTS.dataBytes,
+  fsync: 'on',
+  restartZnodes: 1_000_000,
 } as const;
+
+/** More znodes than this would not fit Apache ZooKeeper's 1 GB bench heap. */
+export const MAX_RESTART_ZNODES = 2_000_000;
+
+/** `on` or `off` (also yes/no, true/false), case-insensitive. */
+export function parseOnOff(flag: string, value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === 'on' || v === 'yes' || v === 'true') return true;
+  if (v === 'off' || v === 'no' || v === 'false') return false;
+  throw new BenchOptionError(`${flag} must be on or off, not ${JSON.stringify(value)}`);
+}
 
 export function parseServerBenchOptions(raw: RawServerBenchOptions): ServerBenchOptions {
   if (raw.durationMs !== undefined && raw.ops !== undefined) {
@@ -96,5 +119,7 @@ export function parseServerBenchOptions(raw: RawServerBenchOptions): ServerBench
     dataBytes: raw.dataBytes === undefined ? SERVER_DEFAULTS.dataBytes : parseNonNegativeInt('--data-bytes', raw.dataBytes, MAX_DATA_BYTES),
     jsonPath,
     coordCpuProfDir,
+    fsync: parseOnOff('--fsync', raw.fsync ?? SERVER_DEFAULTS.fsync),
+    restartZnodes: raw.restartZnodes === undefined ? SERVER_DEFAULTS.restartZnodes : parseNonNegativeInt('--restart-znodes', raw.restartZnodes, MAX_RESTART_ZNODES),
   };
 }

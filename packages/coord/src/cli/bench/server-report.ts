@@ -4,6 +4,7 @@
  * Apache ZooKeeper) and the CPU table. Pure: it formats the numbers it is given.
  */
 import type { Summary } from './latency.js';
+import { CHILDREN_PER_PARENT, CREATES_PER_MULTI, LOAD_CONCURRENCY, RESTART_DATA_BYTES, type RestartResult } from './server-restart-plan.js';
 import { describeStop } from './options.js';
 import type { ServerBenchOptions, ServerName, ServerWorkloadName } from './server-options.js';
 import { formatMs, formatOpsPerSec, formatRatio, renderMarkdown } from './table.js';
@@ -49,6 +50,10 @@ export interface ServerBenchReport {
   readonly ratios: readonly ServerRatioRow[];
   /** Watch notifications that arrived with no write waiting for them (expected 0). */
   readonly strayNotifications: number;
+  /** The restart row, one per server; empty when skipped (--restart-znodes 0). */
+  readonly restarts: readonly RestartResult[];
+  /** Wall time of the whole run. */
+  readonly elapsedSeconds: number;
 }
 
 export interface ServerRatioRow {
@@ -64,6 +69,9 @@ export interface ServerRatioRow {
   readonly serverCpuRatio: number | null;
 }
 
+/** How the restart row's tree is made, for the report. */
+export const RESTART_SHAPE = `parents of ${CHILDREN_PER_PARENT} children each with ${RESTART_DATA_BYTES}-byte data, created by multis of ${CREATES_PER_MULTI} creates, ${LOAD_CONCURRENCY} in flight`;
+
 /** Every ratio has coord as the subject and reads the same way: above 1.00x, coord is better. */
 export const SUBJECT: ServerName = 'coord';
 export const REFERENCE: ServerName = 'apache';
@@ -71,9 +79,13 @@ export const REFERENCE: ServerName = 'apache';
 export const WATCH_CONCURRENCY = 1;
 
 /** The exact durability statement the report carries (DESIGN.md: say what was compared). */
-export const DURABILITY_NOTE =
-  'coord runs without fsync (in-memory server; durability is a later issue); Apache ZooKeeper runs with forceSync=no in the testing kit ' +
-  '(it still writes its transaction log and periodic snapshots to a temporary directory, but does not fsync the log).';
+export function durabilityNote(fsync: boolean): string {
+  return fsync
+    ? 'fsync ON for both: coord persists to a temporary dataDir with forceSync on (a write is acknowledged after its group commit is fdatasync-ed); ' +
+        'Apache ZooKeeper runs with forceSync=yes (a write is acknowledged after its log batch is fsync-ed).'
+    : 'fsync OFF for both (--fsync off): coord persists to a temporary dataDir with forceSync off; Apache ZooKeeper runs with forceSync=no; ' +
+        'both still write their transaction logs and snapshots, but an acknowledged write may be lost on power failure.';
+}
 
 const MISSING = '-';
 
@@ -167,6 +179,33 @@ function formatMiB(bytes: number | null): string {
   return bytes === null ? 'unknown' : `${Math.round(bytes / (1024 * 1024))} MiB`;
 }
 
+function formatSeconds(seconds: number | null): string {
+  return seconds === null || !Number.isFinite(seconds) ? MISSING : seconds.toFixed(2);
+}
+
+/** apache restart seconds ÷ coord's; above 1 coord restarts faster. NaN when either is missing. */
+export function restartRatio(restarts: readonly RestartResult[]): number {
+  const coord = restarts.find((r) => r.server === SUBJECT);
+  const apache = restarts.find((r) => r.server === REFERENCE);
+  return safeRatio(apache?.restartSeconds, coord?.restartSeconds);
+}
+
+/** One row per server: restart time, load time, what was replayed and memory. */
+export function formatRestartTable(restarts: readonly RestartResult[]): string {
+  const header = ['server', 'znodes', 'restart s', 'snapshots', 'txns replayed', 'RSS after restart', 'RSS before stop', 'load s'];
+  const rows = restarts.map((r) => [
+    r.server,
+    String(r.znodes),
+    r.error === undefined ? formatSeconds(r.restartSeconds) : 'error',
+    r.snapshots === null ? MISSING : String(r.snapshots),
+    r.replayedTxns === null ? MISSING : String(r.replayedTxns),
+    r.rssAfterRestartBytes === null ? MISSING : formatMiB(r.rssAfterRestartBytes),
+    r.rssBeforeStopBytes === null ? MISSING : formatMiB(r.rssBeforeStopBytes),
+    formatSeconds(r.loadSeconds),
+  ]);
+  return renderMarkdown(header, rows, 2);
+}
+
 /** The text printed on stdout. */
 export function renderServerReport(report: ServerBenchReport): string {
   const { environment: env, settings } = report;
@@ -176,6 +215,7 @@ export function renderServerReport(report: ServerBenchReport): string {
     ...report.servers.map(
       (s) => `server ${s.name}: ${s.how}, ${s.version === undefined ? 'version unknown' : `version ${s.version}`}, at ${s.connectString}, pid ${s.pid}, RSS at end ${formatMiB(s.rssBytesAtEnd)}`,
     ),
+    `fsync: ${settings.fsync ? 'ON' : 'OFF'} — coord forceSync ${settings.fsync ? 'on' : 'off'}, Apache ZooKeeper forceSync=${settings.fsync ? 'yes' : 'no'}`,
     `durability: ${report.durability}`,
     `client: coord's own client (this repository), in the bench process, the same for every server`,
     `host: node ${env.node}, ${env.platform}, ${env.cpus} CPUs (${env.cpuModel}), load average ${env.loadAverage.start.toFixed(2)} at start, ${env.loadAverage.end.toFixed(2)} at end`,
@@ -197,7 +237,19 @@ export function renderServerReport(report: ServerBenchReport): string {
   lines.push('', 'CPU per op: each server process (user + system, all threads, from /proc/<pid>/stat), and the bench process that runs the client:', '');
   lines.push(formatServerCpuTable(settings, report.results), '');
   if (ratios) lines.push(`${REFERENCE}/${SUBJECT} server CPU = ${REFERENCE}'s CPU per op ÷ ${SUBJECT}'s; above 1.00x the ${SUBJECT} server spends less CPU per op.`);
+  if (report.restarts.length > 0) {
+    lines.push('', `Restart with ${report.restarts[0]?.znodes ?? 0} znodes (snapshot load + log replay), fsync ${settings.fsync ? 'on' : 'off'}:`, '');
+    lines.push(formatRestartTable(report.restarts), '');
+    if (hasRatios(settings.servers)) lines.push(`${REFERENCE}/${SUBJECT} restart time: ${formatRatio(restartRatio(report.restarts))} (above 1.00x ${SUBJECT} restarts faster)`);
+    lines.push(
+      `restart s: from starting the server process (node / java) until a new session's getData of the last znode answered, on the dataDir the stopped server left. ` +
+        `The load: ${RESTART_SHAPE}; then setData tail writes, so the newest snapshot is followed by a log tail; snapCount is set so both servers snapshot several times during the load ` +
+        `(each randomises when, as ZooKeeper does, hence "txns replayed" differs). The dataDirs were just written, so they are in the page cache.`,
+    );
+  }
   if (report.strayNotifications > 0) lines.push(`warning: ${report.strayNotifications} watch notification(s) arrived with no setData waiting for them`);
   for (const f of report.results) if (f.error !== undefined) lines.push(`error: ${f.workload} x${f.concurrency} ${f.server}: ${f.error}`);
+  for (const r of report.restarts) if (r.error !== undefined) lines.push(`error: restart ${r.server}: ${r.error}`);
+  lines.push(`run took ${(report.elapsedSeconds / 60).toFixed(1)} min`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,7 @@
-import { writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { createClient, type CoordClient } from '../../client/client.js';
 import { startApacheZooKeeper, type ApacheZooKeeper } from '../../testing/index.js';
 import { openCoord } from './adapters/coord.js';
@@ -10,8 +12,9 @@ import { processCpuMs, processRssBytes } from './proc-stat.js';
 import { CONNECT_TIMEOUT_MS, serverVersion, type BenchOutput } from './run.js';
 import { spawnCoordServer, type CoordServerProcess } from './server-child.js';
 import type { ServerBenchOptions, ServerName, ServerWorkloadName } from './server-options.js';
+import { runRestart, type RestartResult } from './server-restart.js';
 import {
-  DURABILITY_NOTE,
+  durabilityNote,
   renderServerReport,
   rowKeys,
   serverRatioRows,
@@ -56,6 +59,14 @@ const SERVER_WARMUP_CONCURRENCY = 16;
 const APACHE_HOW = "Apache ZooKeeper standalone, testing kit, jvm: 'throughput' (-Xmx1g -Xms1g -XX:+UseParallelGC, full JIT)";
 const COORD_HOW = 'coord standalone (startServer), in its own Node process';
 
+function apacheHow(fsync: boolean): string {
+  return `${APACHE_HOW}, forceSync=${fsync ? 'yes' : 'no'}, dataDir in the kit's temporary directory`;
+}
+
+function coordHow(fsync: boolean, dataDir: string): string {
+  return `${COORD_HOW}, dataDir ${dataDir}, forceSync ${fsync ? 'on' : 'off'}`;
+}
+
 /**
  * `coord bench server`: coord's own client, in this process, against coord's standalone server
  * (in a child Node process, so it has its own event loop and can take its own core, as the JVM
@@ -64,10 +75,16 @@ const COORD_HOW = 'coord standalone (startServer), in its own Node process';
  * every server, then round 2 ..., with the server order rotating from cell to cell. Each
  * measurement uses a fresh session. The server processes' CPU time is read from /proc around
  * each measured loop.
+ * coord persists to a temporary dataDir and, with options.fsync (the default), fsyncs before
+ * acknowledging; Apache then runs with forceSync=yes (forceSync=no without). After the
+ * throughput rows both servers are stopped and the restart row (server-restart.ts) starts each
+ * server again, one at a time, on a fresh dataDir.
  */
 export async function runServerBench(options: ServerBenchOptions, command: string, io: BenchOutput): Promise<ServerBenchReport> {
   const loadAtStart = loadavg()[0] ?? Number.NaN;
+  const startedAt = performance.now();
   let coordProcess: CoordServerProcess | undefined;
+  let coordDataDir: string | undefined;
   let apache: ApacheZooKeeper | undefined;
   const admins: CoordClient[] = [];
   const stopServers = async (): Promise<void> => {
@@ -81,6 +98,12 @@ export async function runServerBench(options: ServerBenchOptions, command: strin
       stopping.push(apache.stop());
     }
     await Promise.all(stopping);
+    coordProcess = undefined;
+    apache = undefined;
+    if (coordDataDir !== undefined) {
+      await rm(coordDataDir, { recursive: true, force: true, maxRetries: 3 });
+      coordDataDir = undefined;
+    }
   };
   const onSignal = () => {
     io.progress('interrupted: stopping the servers\n');
@@ -97,12 +120,13 @@ export async function runServerBench(options: ServerBenchOptions, command: strin
       let connectString: string;
       let pid: number;
       if (name === 'coord') {
-        io.progress('starting the coord server in a child process...\n');
-        coordProcess = await spawnCoordServer({ cpuProfDir: options.coordCpuProfDir });
+        coordDataDir = await mkdtemp(join(tmpdir(), 'coord-bench-server-'));
+        io.progress(`starting the coord server in a child process (dataDir ${coordDataDir}, forceSync ${options.fsync ? 'on' : 'off'})...\n`);
+        coordProcess = await spawnCoordServer({ cpuProfDir: options.coordCpuProfDir, dataDir: coordDataDir, forceSync: options.fsync });
         ({ connectString, pid } = coordProcess);
       } else {
-        io.progress('starting Apache ZooKeeper (testing kit, throughput JVM)...\n');
-        apache = await startApacheZooKeeper({ tickTimeMs: 2_000, logLevel: 'warn', jvm: 'throughput' });
+        io.progress(`starting Apache ZooKeeper (testing kit, throughput JVM, forceSync=${options.fsync ? 'yes' : 'no'})...\n`);
+        apache = await startApacheZooKeeper({ tickTimeMs: 2_000, logLevel: 'warn', jvm: 'throughput', extraConfig: { forceSync: options.fsync ? 'yes' : 'no' } });
         ({ connectString, pid } = apache);
       }
       const version = await serverVersion(connectString);
@@ -112,7 +136,7 @@ export async function runServerBench(options: ServerBenchOptions, command: strin
       await admin.create(basePath, null);
       await admin.create(paths.dataPath, data);
       await admin.create(paths.watchPath, data);
-      targets.push({ name, connectString, pid, how: name === 'coord' ? COORD_HOW : APACHE_HOW, version, paths });
+      targets.push({ name, connectString, pid, how: name === 'coord' ? coordHow(options.fsync, coordDataDir ?? '?') : apacheHow(options.fsync), version, paths });
       io.progress(`server ${name}: ${connectString}, pid ${pid}${version === undefined ? '' : `, version ${version}`}\n`);
     }
     // The admin sessions stay open but idle for the whole run (they hold the nodes' creator).
@@ -155,6 +179,13 @@ export async function runServerBench(options: ServerBenchOptions, command: strin
       how: t.how,
       rssBytesAtEnd: processRssBytes(t.pid) ?? null,
     }));
+    // The throughput servers are done; the restart row starts its own servers, one at a time, on fresh dataDirs.
+    await Promise.all(admins.splice(0).map((a) => a.close().catch(() => undefined)));
+    await stopServers();
+    const restarts: RestartResult[] = [];
+    if (options.restartZnodes > 0) {
+      for (const server of options.servers) restarts.push(await runRestart(server, options.restartZnodes, { fsync: options.fsync, progress: io.progress }));
+    }
     const settings = {
       servers: options.servers,
       workloads: options.workloads,
@@ -166,6 +197,8 @@ export async function runServerBench(options: ServerBenchOptions, command: strin
       serverWarmupMs: options.serverWarmupMs,
       dataBytes: options.dataBytes,
       coordCpuProfDir: options.coordCpuProfDir,
+      fsync: options.fsync,
+      restartZnodes: options.restartZnodes,
     };
     const report: ServerBenchReport = {
       date: new Date().toISOString(),
@@ -178,11 +211,13 @@ export async function runServerBench(options: ServerBenchOptions, command: strin
         loadAverage: { start: loadAtStart, end: loadavg()[0] ?? Number.NaN },
       },
       servers,
-      durability: DURABILITY_NOTE,
+      durability: durabilityNote(options.fsync),
       settings,
       results,
       ratios: serverRatioRows(settings, results),
       strayNotifications: counters.strayNotifications,
+      restarts,
+      elapsedSeconds: (performance.now() - startedAt) / 1000,
     };
     io.out(renderServerReport(report));
     if (options.jsonPath !== undefined) {

@@ -16,6 +16,8 @@ describe('parseServerBenchOptions', () => {
       dataBytes: SERVER_DEFAULTS.dataBytes,
       jsonPath: undefined,
       coordCpuProfDir: undefined,
+      fsync: true,
+      restartZnodes: 1_000_000,
     });
   });
 
@@ -41,6 +43,8 @@ describe('parseServerBenchOptions', () => {
         dataBytes: '10',
         json: 'out.json',
         coordCpuProf: '/tmp/prof',
+        fsync: 'off',
+        restartZnodes: '0',
       }),
     ).toEqual({
       servers: ['apache', 'coord'],
@@ -54,7 +58,20 @@ describe('parseServerBenchOptions', () => {
       dataBytes: 10,
       jsonPath: 'out.json',
       coordCpuProfDir: '/tmp/prof',
+      fsync: false,
+      restartZnodes: 0,
     });
+  });
+
+  it.each([
+    ['on', true],
+    ['ON', true],
+    ['yes', true],
+    ['off', false],
+    [' no ', false],
+    ['false', false],
+  ])('--fsync %j is %s', (fsync, expected) => {
+    expect(parseServerBenchOptions({ fsync }).fsync).toBe(expected);
   });
 
   it('watch alone leaves no request workloads; without watch there is no watch row', () => {
@@ -72,6 +89,9 @@ describe('parseServerBenchOptions', () => {
     [{ dataBytes: '2000000' }, /--data-bytes must be between 0 and 1000000/],
     [{ json: '' }, /--json needs a file name/],
     [{ coordCpuProf: ' ' }, /--coord-cpu-prof needs a directory/],
+    [{ fsync: 'maybe' }, /--fsync must be on or off, not "maybe"/],
+    [{ restartZnodes: '1e6' }, /--restart-znodes must be a whole number/],
+    [{ restartZnodes: '2000001' }, /--restart-znodes must be between 0 and 2000000/],
   ])('rejects %o', (raw, message) => {
     expect(() => parseServerBenchOptions(raw)).toThrow(BenchOptionError);
     expect(() => parseServerBenchOptions(raw)).toThrow(message);

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Summary } from '../../../src/cli/bench/latency.js';
+import type { RestartResult } from '../../../src/cli/bench/server-restart-plan.js';
 import {
-  DURABILITY_NOTE,
+  durabilityNote,
+  formatRestartTable,
   formatServerCpuTable,
   formatServerResultTable,
   renderServerReport,
   rowKeys,
+  restartRatio,
   rowRatios,
   safeRatio,
   serverRatioRows,
@@ -37,6 +40,8 @@ const settings = {
   serverWarmupMs: 3000,
   dataBytes: 100,
   coordCpuProfDir: undefined,
+  fsync: true,
+  restartZnodes: 1000,
 };
 
 describe('rows and ratios', () => {
@@ -101,6 +106,26 @@ describe('tables', () => {
   });
 });
 
+const restarts: RestartResult[] = [
+  { server: 'coord', znodes: 1000, loadSeconds: 1.5, snapshots: 3, logs: 2, replayedTxns: 7, restartSeconds: 0.5, rssBeforeStopBytes: 100 * 1024 * 1024, rssAfterRestartBytes: 90 * 1024 * 1024 },
+  { server: 'apache', znodes: 1000, loadSeconds: 2, snapshots: 4, logs: 1, replayedTxns: 5, restartSeconds: 1, rssBeforeStopBytes: null, rssAfterRestartBytes: 300 * 1024 * 1024 },
+];
+
+describe('restart row', () => {
+  it('ratio is apache seconds ÷ coord seconds', () => {
+    expect(restartRatio(restarts)).toBe(2);
+    expect(restartRatio(restarts.slice(0, 1))).toBeNaN();
+    expect(restartRatio([{ ...restarts[0]!, restartSeconds: null, error: 'boom' }, restarts[1]!])).toBeNaN();
+  });
+
+  it('one row per server, errors shown', () => {
+    const lines = formatRestartTable([restarts[0]!, { ...restarts[1]!, restartSeconds: null, error: 'boom' }]).split('\n');
+    expect(lines[0]).toMatch(/^\| server +\| znodes +\| restart s +\| snapshots +\| txns replayed +\| RSS after restart +\| RSS before stop +\| load s +\|$/);
+    expect(lines[2]?.split('|').map((c) => c.trim())).toEqual(['', 'coord', '1000', '0.50', '3', '7', '90 MiB', '100 MiB', '1.50', '']);
+    expect(lines[3]?.split('|').map((c) => c.trim())).toEqual(['', 'apache', '1000', 'error', '4', '5', '300 MiB', '-', '2.00', '']);
+  });
+});
+
 describe('renderServerReport', () => {
   const report: ServerBenchReport = {
     date: '2026-01-02T03:04:05.000Z',
@@ -110,11 +135,13 @@ describe('renderServerReport', () => {
       { name: 'coord', connectString: '127.0.0.1:1111', pid: 11, version: '3.8.0-coordlab', how: 'coord standalone', rssBytesAtEnd: 80 * 1024 * 1024 },
       { name: 'apache', connectString: '127.0.0.1:2222', pid: 22, version: undefined, how: 'Apache ZooKeeper', rssBytesAtEnd: null },
     ],
-    durability: DURABILITY_NOTE,
+    durability: durabilityNote(true),
     settings,
     results,
     ratios: serverRatioRows(settings, results),
     strayNotifications: 0,
+    restarts,
+    elapsedSeconds: 150,
   };
   const text = renderServerReport(report);
 
@@ -126,13 +153,19 @@ describe('renderServerReport', () => {
       'server coord: coord standalone, version 3.8.0-coordlab, at 127.0.0.1:1111, pid 11, RSS at end 80 MiB',
       'server apache: Apache ZooKeeper, version unknown, at 127.0.0.1:2222, pid 22, RSS at end unknown',
     ]);
-    expect(lines[6]).toBe('host: node v20.0.0, linux-x64, 2 CPUs (Test CPU), load average 0.50 at start, 1.25 at end');
+    expect(lines[7]).toBe('host: node v20.0.0, linux-x64, 2 CPUs (Test CPU), load average 0.50 at start, 1.25 at end');
   });
 
-  it('says plainly what each server does about durability', () => {
-    expect(text).toContain(
-      'durability: coord runs without fsync (in-memory server; durability is a later issue); Apache ZooKeeper runs with forceSync=no in the testing kit',
-    );
+  it('says plainly which fsync mode ran, for both servers', () => {
+    expect(text).toContain('fsync: ON — coord forceSync on, Apache ZooKeeper forceSync=yes');
+    expect(text).toContain('durability: fsync ON for both');
+    expect(durabilityNote(false)).toContain('fsync OFF for both (--fsync off): coord persists to a temporary dataDir with forceSync off; Apache ZooKeeper runs with forceSync=no');
+  });
+
+  it('has the restart table, its ratio and the run time', () => {
+    expect(text).toContain('Restart with 1000 znodes (snapshot load + log replay), fsync on:');
+    expect(text).toContain('apache/coord restart time: 2.00x (above 1.00x coord restarts faster)');
+    expect(text).toContain('run took 2.5 min');
   });
 
   it('explains the watch row and the direction of every ratio', () => {
