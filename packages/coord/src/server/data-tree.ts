@@ -122,6 +122,33 @@ export class DataTree {
     const stat: StatPersisted = { czxid: zxid, mzxid: zxid, ctime: time, mtime: time, version: 0, cversion: 0, aversion: 0, ephemeralOwner, pzxid: zxid };
     this.nodes.set(path, { data, acl, stat, children: new Set() });
     this.dataBytes += path.length + (data?.length ?? 0);
+    this.track(path, ephemeralOwner);
+  }
+
+  /**
+   * Recovery's insert: a node with the Stat a snapshot stored for it, under a parent that is
+   * already there. The parent's Stat is not touched (the snapshot holds it too). A node every
+   * tree starts with (root, /zookeeper, ...) takes the stored data, ACL and Stat.
+   */
+  restoreNode(path: string, data: Uint8Array | null, acl: ACL[], stat: StatPersisted): void {
+    const existing = this.nodes.get(path);
+    if (existing !== undefined) {
+      this.dataBytes += (data?.length ?? 0) - (existing.data?.length ?? 0);
+      existing.data = data;
+      existing.acl = acl;
+      existing.stat = stat;
+      return;
+    }
+    const parent = this.nodes.get(parentOf(path));
+    if (parent === undefined) throw new NoNodeError({ path, message: `node ${path} comes before its parent` });
+    parent.children.add(lastSegment(path));
+    this.nodes.set(path, { data, acl, stat, children: new Set() });
+    this.dataBytes += path.length + (data?.length ?? 0);
+    this.track(path, stat.ephemeralOwner);
+  }
+
+  /** Files a new node under the sets its owner puts it in (containers, TTL nodes, a session's ephemerals). */
+  private track(path: string, ephemeralOwner: bigint): void {
     switch (this.kindOf(ephemeralOwner)) {
       case 'container':
         this.containers.add(path);

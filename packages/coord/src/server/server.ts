@@ -254,6 +254,16 @@ export class CoordServer {
     return this.source;
   }
 
+  /**
+   * Resolves once every accepted write is durable and no snapshot is being written (a quiet
+   * point for tests and tools that then look at the dataDir).
+   */
+  async settle(): Promise<void> {
+    if (this.persistence === undefined) return;
+    await this.persistence.flush();
+    await this.persistence.snapshotInProgress;
+  }
+
   /** Number of open client connections. */
   get connectionCount(): number {
     return this.connections.size;

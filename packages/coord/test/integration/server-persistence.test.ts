@@ -94,7 +94,10 @@ describe('a server restarted on its dataDir', () => {
     await c.sync('/');
     const snapshots = async () => (await readdir(join(dataDir, 'version-2'))).filter((f) => f.startsWith('snapshot.'));
     await expect.poll(async () => (await snapshots()).length, { timeout: 10_000 }).toBeGreaterThan(3);
-    // An hour on the server's clock: the purge runs (the idle session expires on the way; no matter).
+    // No more txns from here on (no session left to expire), and no snapshot half written.
+    await c.close();
+    await server.settle();
+    // An hour on the server's clock: the purge runs.
     clock.advance(3_600_000);
     await expect.poll(async () => (await snapshots()).length, { timeout: 10_000 }).toBe(3);
   });

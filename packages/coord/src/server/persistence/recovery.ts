@@ -5,8 +5,8 @@ import { RecoveryRefusedError } from './errors.js';
 import { LOG_PREFIX, logsAfter, SNAPSHOT_PREFIX, sortedByZxid } from './file-names.js';
 import { listDir, TMP_PREFIX } from './fs-util.js';
 import { replayTxn } from './replay.js';
-import { decodeSnapshot, looksSealed } from './snapshot-format.js';
-import { treeOfImage } from './snapshot-tree.js';
+import { looksSealed } from './snapshot-format.js';
+import { treeOfSnapshot } from './snapshot-tree.js';
 import { checkLogHeader, LOG_HEADER_BYTES, scanLog } from './txn-log-format.js';
 
 /**
@@ -41,7 +41,7 @@ async function loadNewestSnapshot(snapDir: string, makeTree: () => DataTree, log
     const bytes = await readFile(file);
     try {
       if (!looksSealed(bytes)) throw new Error('does not end with the "/" seal (incomplete write?)');
-      const { tree, sessions } = treeOfImage(decodeSnapshot(bytes), makeTree);
+      const { tree, sessions } = treeOfSnapshot(bytes, makeTree);
       tree.lastProcessedZxid = snap.zxid;
       return { file, tree, sessions, rejected };
     } catch (err) {

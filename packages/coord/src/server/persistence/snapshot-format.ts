@@ -145,7 +145,21 @@ function count(r: ByteSource, minBytes: number, what: string): number {
 }
 
 /** Decodes and verifies a snapshot; throws PersistenceFormatError naming the offset of the fault. */
+/** Receives a snapshot's nodes as they are read, so recovery need not hold them all at once. */
+export type SnapshotNodeSink = (node: SnapshotNode) => void;
+type SnapshotHeader = Pick<SnapshotImage, 'sessions' | 'acls'>;
+
 export function decodeSnapshot(bytes: Uint8Array): SnapshotImage {
+  const nodes: SnapshotNode[] = [];
+  const rest = decodeSnapshotStreaming(bytes, () => (n) => void nodes.push(n));
+  return { ...rest, nodes };
+}
+
+/**
+ * decodeSnapshot without the node list: once the sessions and the ACL cache are read,
+ * `onHeader` gives the sink that receives each node as soon as it is read.
+ */
+export function decodeSnapshotStreaming(bytes: Uint8Array, onHeader: (header: SnapshotHeader) => SnapshotNodeSink): Omit<SnapshotImage, 'nodes'> {
   const r = new ByteSource(bytes);
   const magic = r.int();
   const version = r.int();
@@ -156,18 +170,18 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotImage {
   for (let n = count(r, 12, 'session'); n > 0; n--) sessions.push({ id: r.long(), timeoutMs: r.int() });
   const acls: Array<{ ref: bigint; acl: ACL[] }> = [];
   for (let n = count(r, 12, 'ACL cache'); n > 0; n--) acls.push({ ref: r.long(), acl: readAcl(r) });
-  const nodes: SnapshotNode[] = [];
+  const sink = onHeader({ sessions, acls });
   for (;;) {
     const path = r.ustring();
     if (path === SEAL) break;
-    nodes.push({ path, data: r.buffer(), aclRef: r.long(), stat: readStat(r) });
+    sink({ path, data: r.buffer(), aclRef: r.long(), stat: readStat(r) });
   }
   checkSeal(bytes, r, 'snapshot');
-  if (r.remaining === 0) return { sessions, acls, nodes };
+  if (r.remaining === 0) return { sessions, acls };
   const digest = { zxid: r.long(), version: r.int(), digest: r.long() };
   checkSeal(bytes, r, 'digest');
   if (r.remaining !== 0) throw new PersistenceFormatError(`${r.remaining} unexpected bytes after the digest seal at offset ${r.pos}`);
-  return { sessions, acls, nodes, digest };
+  return { sessions, acls, digest };
 }
 
 /** Util.isValidSnapshot's cheap test: long enough, and ends with the "/" seal. */

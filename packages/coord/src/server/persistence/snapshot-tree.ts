@@ -1,10 +1,11 @@
-import type { ACL, StatPersisted } from '../../jute/records/data.js';
-import { CONFIG_NODE, DataTree, QUOTA_NODE, ROOT, SYSTEM_NODE, type DataNode } from '../data-tree.js';
+import type { ACL } from '../../jute/records/data.js';
+import { CONFIG_NODE, DataTree, QUOTA_NODE, ROOT, SYSTEM_NODE } from '../data-tree.js';
 import { ByteSink } from './byte-cursor.js';
 import { DIGEST_VERSION, nodeDigest } from './digest.js';
 import { PersistenceFormatError } from './errors.js';
 import { javaHashOrder, javaLongHash, javaStringHash, javaTableSize } from './java-hash-order.js';
-import { OPEN_ACL_REF, sealSnapshot, writeSnapshotHeader, writeSnapshotNode, type SnapshotImage } from './snapshot-format.js';
+import { decodeSnapshotStreaming, OPEN_ACL_REF, sealSnapshot, writeSnapshotHeader, writeSnapshotNode, type SnapshotImage, type SnapshotNode } from './snapshot-format.js';
+import { NoNodeError } from '../../errors/errors.js';
 
 /**
  * DataTree ⇄ snapshot. Writing follows DataTree.serialize: depth first from the root (written as
@@ -112,46 +113,60 @@ export function encodeTreeSnapshot(tree: DataTree, sessions: ReadonlyMap<bigint,
   }
 }
 
-function parentOfPath(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash === 0 ? ROOT : path.slice(0, slash);
-}
-
 /**
  * Rebuilds a tree from an image. `makeTree` supplies an empty tree with the server's options
  * (extended types, config data); nodes the image holds replace its defaults. Nodes with the same
  * ACL ref share one ACL array (the tree never mutates an ACL array in place).
  */
 export function treeOfImage(image: SnapshotImage, makeTree: () => DataTree): { tree: DataTree; sessions: Map<bigint, number> } {
-  const acls = new Map<bigint, ACL[]>();
-  for (const a of image.acls) acls.set(a.ref, a.acl.map((x) => ({ perms: x.perms, id: { ...x.id } })));
-  const openAcl: ACL[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
-  const aclOf = (ref: bigint, path: string): ACL[] => {
-    if (ref === OPEN_ACL_REF) return openAcl;
-    const acl = acls.get(ref);
+  const builder = new SnapshotTreeBuilder(image, makeTree());
+  for (const n of image.nodes) builder.add(n);
+  return builder.result();
+}
+
+/** treeOfImage straight from the bytes, node by node, without an image of every node in between. */
+export function treeOfSnapshot(bytes: Uint8Array, makeTree: () => DataTree): { tree: DataTree; sessions: Map<bigint, number> } {
+  let builder: SnapshotTreeBuilder | undefined;
+  decodeSnapshotStreaming(bytes, (header) => {
+    const b = new SnapshotTreeBuilder(header, makeTree());
+    builder = b;
+    return (n) => b.add(n);
+  });
+  return (builder as SnapshotTreeBuilder).result();
+}
+
+class SnapshotTreeBuilder {
+  private readonly acls = new Map<bigint, ACL[]>();
+  private readonly openAcl: ACL[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
+
+  constructor(
+    private readonly header: Pick<SnapshotImage, 'sessions' | 'acls'>,
+    private readonly tree: DataTree,
+  ) {
+    for (const a of header.acls) this.acls.set(a.ref, a.acl.map((x) => ({ perms: x.perms, id: { ...x.id } })));
+  }
+
+  add(n: SnapshotNode): void {
+    const path = n.path === '' ? ROOT : n.path;
+    // Depth-first order puts every parent first; the stored Stats (cversion, pzxid) are the truth.
+    try {
+      this.tree.restoreNode(path, n.data, this.aclOf(n.aclRef, path), n.stat);
+    } catch (err) {
+      if (err instanceof NoNodeError) throw new PersistenceFormatError(`node ${path} comes before its parent in the snapshot`);
+      throw err;
+    }
+  }
+
+  private aclOf(ref: bigint, path: string): ACL[] {
+    if (ref === OPEN_ACL_REF) return this.openAcl;
+    const acl = this.acls.get(ref);
     if (acl === undefined) throw new PersistenceFormatError(`node ${path} refers to ACL ${ref}, which the snapshot's ACL cache does not hold`);
     return acl;
-  };
-  const tree = makeTree();
-  const stats: Array<[DataNode, StatPersisted]> = [];
-  for (const n of image.nodes) {
-    const path = n.path === '' ? ROOT : n.path;
-    const acl = aclOf(n.aclRef, path);
-    let node = tree.get(path);
-    if (node === undefined) {
-      if (tree.get(parentOfPath(path)) === undefined) throw new PersistenceFormatError(`node ${path} comes before its parent in the snapshot`);
-      tree.createNode(path, n.data, acl, n.stat.ephemeralOwner, -1, n.stat.czxid, n.stat.ctime);
-      node = tree.get(path) as DataNode;
-    } else {
-      // A node every tree starts with (root, /zookeeper, ...): take the stored data and ACL.
-      tree.setData(path, n.data, n.stat.version, n.stat.mzxid, n.stat.mtime);
-      tree.setACL(path, acl, n.stat.aversion);
-    }
-    stats.push([node, n.stat]);
   }
-  // createNode moved the parents' cversion and pzxid; the stored Stats are the truth.
-  for (const [node, stat] of stats) node.stat = stat;
-  const sessions = new Map<bigint, number>();
-  for (const s of image.sessions) sessions.set(s.id, s.timeoutMs);
-  return { tree, sessions };
+
+  result(): { tree: DataTree; sessions: Map<bigint, number> } {
+    const sessions = new Map<bigint, number>();
+    for (const s of this.header.sessions) sessions.set(s.id, s.timeoutMs);
+    return { tree: this.tree, sessions };
+  }
 }
