@@ -120,7 +120,7 @@ export class DataTree {
       parent.stat.pzxid = zxid;
     }
     const stat: StatPersisted = { czxid: zxid, mzxid: zxid, ctime: time, mtime: time, version: 0, cversion: 0, aversion: 0, ephemeralOwner, pzxid: zxid };
-    this.nodes.set(path, { data, acl, stat, children: new Set() });
+    this.nodes.set(path, { data, acl: this.intern(acl), stat, children: new Set() });
     this.dataBytes += path.length + (data?.length ?? 0);
     this.track(path, ephemeralOwner);
   }
@@ -146,6 +146,20 @@ export class DataTree {
     this.dataBytes += path.length + (data?.length ?? 0);
     this.track(path, stat.ephemeralOwner);
   }
+
+  /**
+   * One shared array per distinct ACL, as ZooKeeper's ReferenceCountedACLCache keeps one entry
+   * per ACL: a million nodes with the same ACL hold one array, and a snapshot names it once.
+   * ACL arrays are never mutated in place.
+   */
+  private intern(acl: ACL[]): ACL[] {
+    const key = acl.map((a) => `${a.perms}\u0000${a.id.scheme}\u0000${a.id.id}`).join('\u0001');
+    const known = this.acls.get(key);
+    if (known !== undefined) return known;
+    this.acls.set(key, acl);
+    return acl;
+  }
+  private readonly acls = new Map<string, ACL[]>();
 
   /** Files a new node under the sets its owner puts it in (containers, TTL nodes, a session's ephemerals). */
   private track(path: string, ephemeralOwner: bigint): void {
@@ -212,7 +226,7 @@ export class DataTree {
   setACL(path: string, acl: ACL[], aversion: number): DataNode {
     const node = this.nodes.get(path);
     if (node === undefined) throw new NoNodeError({ path });
-    node.acl = acl;
+    node.acl = this.intern(acl);
     node.stat.aversion = aversion;
     return node;
   }
