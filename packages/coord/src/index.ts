@@ -45,3 +45,4 @@ export * from './errors/index.js';
 export { RealClock, ManualClock, type Clock, type TimerHandle } from './util/clock.js';
 export { CoordServer, startServer, type ServerOptions } from './server/server.js';
 export { startAdminServer, startMetricsServer } from './server/admin/index.js';
+export * from './recipes/leader/index.js';
