@@ -46,3 +46,6 @@ export { RealClock, ManualClock, type Clock, type TimerHandle } from './util/clo
 export { CoordServer, startServer, type ServerOptions } from './server/server.js';
 export { startAdminServer, startMetricsServer } from './server/admin/index.js';
 export * from './recipes/leader/index.js';
+export * from './recipes/shared/index.js';
+export * from './recipes/discovery/index.js';
+export * from './recipes/config/index.js';
