@@ -49,3 +49,5 @@ export * from './recipes/leader/index.js';
 export * from './recipes/shared/index.js';
 export * from './recipes/discovery/index.js';
 export * from './recipes/config/index.js';
+export * from './recipes/queue/index.js';
+export * from './recipes/barriers/index.js';
