@@ -51,3 +51,5 @@ export * from './recipes/discovery/index.js';
 export * from './recipes/config/index.js';
 export * from './recipes/queue/index.js';
 export * from './recipes/barriers/index.js';
+export * from './recipes/cache/index.js';
+export * from './recipes/nodes/index.js';
