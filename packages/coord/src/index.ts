@@ -53,3 +53,4 @@ export * from './recipes/queue/index.js';
 export * from './recipes/barriers/index.js';
 export * from './recipes/cache/index.js';
 export * from './recipes/nodes/index.js';
+export * from './recipes/locks/index.js';

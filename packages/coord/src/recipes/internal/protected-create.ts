@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConnectionLossError, NoNodeError } from '../../errors/errors.js';
+import { ClientClosedError, ConnectionLossError, NoNodeError } from '../../errors/errors.js';
 import type { CoordClient } from '../../client/client.js';
 import type { CreateModeName, Data } from '../../client/types.js';
 import { ensurePath, withSignal } from './ensure-path.js';
@@ -15,7 +15,7 @@ export interface ProtectedCreateOptions {
   readonly mode: CreateModeName;
   readonly data?: Data | null;
   readonly signal?: AbortSignal;
-  /** Attempts after a lost reply before giving up. Default 10. */
+  /** Creates attempted after lost replies before giving up (Infinity: until a path, a lost session or a closed client). Default 10. */
   readonly maxAttempts?: number;
 }
 
@@ -36,13 +36,26 @@ export async function protectedCreate(client: CoordClient, parent: string, name:
       return await client.create(`${parent}/${prefix}${name}`, options.data ?? null, { mode: options.mode, ...withSignal(options.signal) });
     } catch (err) {
       if (err instanceof NoNodeError) {
-        await ensurePath(client, parent, { includeSelf: true, ...withSignal(options.signal) });
+        await acrossDrops(client, options.signal, () => ensurePath(client, parent, { includeSelf: true, ...withSignal(options.signal) }));
         continue;
       }
-      if (!(err instanceof ConnectionLossError) || attempt + 1 >= maxAttempts) throw err;
-      await client.waitForConnected(withSignal(options.signal));
-      const found = await findProtected(client, parent, prefix, ephemeral, options.signal);
+      if (!(err instanceof ConnectionLossError) || err instanceof ClientClosedError || attempt + 1 >= maxAttempts) throw err;
+      // Every step of the recovery may meet another drop; giving up half way would leave a node
+      // nobody knows about holding a place among the contenders.
+      const found = await acrossDrops(client, options.signal, () => findProtected(client, parent, prefix, ephemeral, options.signal));
       if (found !== undefined) return found;
+    }
+  }
+}
+
+/** Runs `step` until it completes without a connection loss (a closed client or lost session still ends it). */
+async function acrossDrops<T>(client: CoordClient, signal: AbortSignal | undefined, step: () => Promise<T>): Promise<T> {
+  for (;;) {
+    await client.waitForConnected(withSignal(signal));
+    try {
+      return await step();
+    } catch (err) {
+      if (!(err instanceof ConnectionLossError) || err instanceof ClientClosedError) throw err;
     }
   }
 }
