@@ -22,8 +22,8 @@ if (!available) {
 }
 
 const examplesDir = join(repoRoot, 'docs', 'examples');
-// The client guide and the server guide each show the examples they use.
-const guide = ['client.md', 'server.md'].map((f) => readFileSync(join(repoRoot, 'docs', f), 'utf8')).join('\n');
+// The client guide, the server guide and the recipes cookbook each show the examples they use.
+const guide = ['client.md', 'server.md', 'recipes.md'].map((f) => readFileSync(join(repoRoot, 'docs', f), 'utf8')).join('\n');
 
 /** The fenced block that follows `<!-- kind: name -->` in the guide, or undefined. */
 function guideBlock(kind: 'example' | 'output', name: string): string | undefined {
@@ -55,7 +55,7 @@ describe('docs/examples in the client guide', () => {
     expect({ code: result.code, output: result.stdout + result.stderr }).toEqual({ code: 0, output: '' });
   });
 
-  it.each(examples)('docs/client.md or docs/server.md shows %s exactly as the file has it', (file) => {
+  it.each(examples)('a guide (client, server or recipes) shows %s exactly as the file has it', (file) => {
     const shown = guideBlock('example', file);
     expect(shown, `the guides have no "<!-- example: ${file} -->" block`).toBeDefined();
     expect(shown).toBe(readFileSync(join(examplesDir, file), 'utf8'));
