@@ -5,6 +5,21 @@
  */
 import { assertType, describe, expectTypeOf, test } from 'vitest';
 import {
+  ChildrenCache,
+  ConfigCentre,
+  DistributedAtomicLong,
+  DistributedDoubleBarrier,
+  DistributedQueue,
+  GroupMember,
+  LeaderLatch,
+  LeaderSelector,
+  Mutex,
+  NodeCache,
+  PersistentNode,
+  ServiceDiscovery,
+  SharedCount,
+  SharedValue,
+  TreeCache,
   AddWatchMode,
   BadVersionError,
   ClientClosedError,
@@ -500,5 +515,29 @@ describe('@coordlab/coord/testing', () => {
   test('ports and four-letter words', () => {
     expectTypeOf(getFreePort).toEqualTypeOf<(host?: string) => Promise<number>>();
     expectTypeOf(fourLetterWord).toEqualTypeOf<(host: string, port: number, word: string, timeoutMs?: number) => Promise<string>>();
+  });
+});
+
+describe('recipes', () => {
+  test('every recipe that holds a resource can be disposed with `await using`', () => {
+    expectTypeOf<InstanceType<typeof LeaderLatch>>().toExtend<AsyncDisposable>();
+    expectTypeOf<InstanceType<typeof LeaderSelector>>().toExtend<AsyncDisposable>();
+    expectTypeOf<InstanceType<typeof DistributedQueue>>().toExtend<AsyncDisposable>();
+    expectTypeOf<InstanceType<typeof DistributedDoubleBarrier>>().toExtend<AsyncDisposable>();
+    expectTypeOf<InstanceType<typeof TreeCache>>().toExtend<AsyncDisposable>();
+    expectTypeOf<InstanceType<typeof ChildrenCache>>().toExtend<AsyncDisposable>();
+    expectTypeOf<InstanceType<typeof NodeCache>>().toExtend<AsyncDisposable>();
+    expectTypeOf<InstanceType<typeof PersistentNode>>().toExtend<AsyncDisposable>();
+    expectTypeOf<InstanceType<typeof GroupMember>>().toExtend<AsyncDisposable>();
+    expectTypeOf<InstanceType<typeof SharedCount>>().toExtend<AsyncDisposable>();
+    expectTypeOf<InstanceType<typeof SharedValue>>().toExtend<AsyncDisposable>();
+    expectTypeOf<InstanceType<typeof DistributedAtomicLong>>().toExtend<AsyncDisposable>();
+    expectTypeOf<InstanceType<typeof ServiceDiscovery>>().toExtend<AsyncDisposable>();
+    expectTypeOf<InstanceType<typeof ConfigCentre>>().toExtend<AsyncDisposable>();
+  });
+
+  test('lock leases carry a bigint fencing token and are disposable', () => {
+    expectTypeOf<Awaited<ReturnType<InstanceType<typeof Mutex>['acquire']>>>().toExtend<AsyncDisposable>();
+    expectTypeOf<Awaited<ReturnType<InstanceType<typeof Mutex>['acquire']>>['fencingToken']>().toEqualTypeOf<bigint>();
   });
 });

@@ -116,6 +116,11 @@ export class ConfigCentre {
   }
 
   /** Closes every subscription made here. */
+  /** `await using` closes it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
   }

@@ -69,6 +69,11 @@ export class ServiceCache<P = unknown> extends TypedEmitter<ServiceCacheEvents<P
     return this.refresher.trigger();
   }
 
+  /** `await using` closes it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

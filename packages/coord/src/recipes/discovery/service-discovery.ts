@@ -175,6 +175,11 @@ export class ServiceDiscovery<P = unknown> extends TypedEmitter<ServiceDiscovery
   }
 
   /** Unregisters every instance of ours (as Curator) and closes the caches and providers made here. */
+  /** `await using` closes it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

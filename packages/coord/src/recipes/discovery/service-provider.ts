@@ -55,6 +55,11 @@ export class ServiceProvider<P = unknown> {
     this.strategy.noteError?.(instance);
   }
 
+  /** `await using` closes it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   async close(): Promise<void> {
     if (this.ownsCache) await this.cache.close();
   }

@@ -115,6 +115,11 @@ export class DistributedAtomicLong {
   }
 
   /** Removes this instance's outcome marker (it also goes when the session ends). */
+  /** `await using` closes it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   async close(): Promise<void> {
     if (this.markerSession === 0n) return;
     this.markerSession = 0n;

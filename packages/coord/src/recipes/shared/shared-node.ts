@@ -102,6 +102,11 @@ export class SharedNode<T> extends TypedEmitter<SharedNodeEvents<T>> {
     }
   }
 
+  /** `await using` closes it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
