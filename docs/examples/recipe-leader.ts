@@ -38,7 +38,7 @@ console.log(`participants: ${(await latchB.getParticipants()).map((p) => `${p.id
 // The grant's check() makes a write conditional on still holding this grant.
 const grantA = latchA.leadership;
 if (grantA === undefined) throw new Error('alice should lead');
-await grantA.check(alice.multi()).setData(`${root}/state`, 'written by alice').commit();
+await grantA.checkOp(alice.multi()).setData(`${root}/state`, 'written by alice').commit();
 console.log('alice: fenced write committed');
 
 await latchA.close(); // alice steps down: her node goes, bob (who watched only it) takes over
@@ -46,7 +46,7 @@ console.log(`bob leads: ${await latchB.await({ timeoutMs: 5_000 })}`);
 const grantB = latchB.leadership;
 console.log(`bob's fencing token is higher: ${grantB !== undefined && grantB.fencingToken > grantA.fencingToken}`);
 try {
-  await grantA.check(alice.multi()).setData(`${root}/state`, 'late write by alice').commit();
+  await grantA.checkOp(alice.multi()).setData(`${root}/state`, 'late write by alice').commit();
 } catch (err) {
   if (!(err instanceof NoNodeError)) throw err;
   console.log(`alice's stale grant is refused: ${err.codeName}`);
@@ -61,7 +61,7 @@ const selectA = new LeaderSelector(
   `${root}/selector`,
   async (ctx) => {
     // Leadership lasts as long as this callback: do the leader's work, fenced, then return.
-    await ctx.check(alice.multi()).setData(`${root}/state`, `written by ${ctx.participantId}`).commit();
+    await ctx.checkOp(alice.multi()).setData(`${root}/state`, `written by ${ctx.participantId}`).commit();
     console.log(`${ctx.participantId}: my turn; wrote the state and hand over`);
   },
   { participantId: 'alice' },

@@ -17,7 +17,7 @@ export interface LeadershipGrant {
   /** The latch node that won. */
   readonly path: string;
   readonly participantId: string;
-  check(tx: Transaction): Transaction;
+  checkOp(tx: Transaction): Transaction;
 }
 
 /** A participant as read from the latch node: its id (node data), node path and whether it leads. */
@@ -300,7 +300,7 @@ export class LeaderLatch extends TypedEmitter<LeaderLatchEvents> {
       fencingToken: czxid,
       path,
       participantId: this.participantId,
-      check: (tx) => tx.check(path, version),
+      checkOp: (tx) => tx.check(path, version),
     };
   }
 

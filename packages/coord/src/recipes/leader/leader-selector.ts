@@ -23,7 +23,7 @@ export interface LeadershipContext {
   readonly fencingToken: bigint;
   readonly participantId: string;
   /** Adds a check op to the caller's multi: it commits only while this turn's node exists. */
-  check(tx: Transaction): Transaction;
+  checkOp(tx: Transaction): Transaction;
 }
 
 export type TakeLeadership = (ctx: LeadershipContext) => Promise<void> | void;
@@ -166,7 +166,7 @@ export class LeaderSelector extends TypedEmitter<LeaderSelectorEvents> {
     if (latch !== this.latch || this.running !== undefined || this.closed) return;
     const turn = new AbortController();
     this.turn = turn;
-    const ctx: LeadershipContext = { signal: turn.signal, fencingToken: grant.fencingToken, participantId: this.participantId, check: grant.check };
+    const ctx: LeadershipContext = { signal: turn.signal, fencingToken: grant.fencingToken, participantId: this.participantId, checkOp: grant.checkOp };
     this.running = (async () => {
       try {
         await this.takeLeadership(ctx);

@@ -333,10 +333,10 @@ for (const target of targets) {
       if (grant === undefined) throw new Error('p0 should lead');
       const client = clients.get(a) as CoordClient;
       await client.create(zk.path('/resource'));
-      await grant.check(client.multi()).setData(zk.path('/resource'), 'by p0').commit();
+      await grant.checkOp(client.multi()).setData(zk.path('/resource'), 'by p0').commit();
       expect(grant.fencingToken).toBe((await client.exists(a.path as string))?.czxid);
       await a.close();
-      await expect(grant.check(client.multi()).setData(zk.path('/resource'), 'stale').commit()).rejects.toBeInstanceOf(NoNodeError);
+      await expect(grant.checkOp(client.multi()).setData(zk.path('/resource'), 'stale').commit()).rejects.toBeInstanceOf(NoNodeError);
       expect(utf8((await client.getData(zk.path('/resource'))).data)).toBe('by p0');
     });
 
