@@ -3,6 +3,7 @@ import { BenchOptionError, CLIENT_NAMES, DEFAULTS, parseClientBenchOptions, WORK
 import { runClientBench } from './run.js';
 import { parseServerBenchOptions, SERVER_DEFAULTS, SERVER_NAMES, SERVER_WORKLOAD_NAMES, type RawServerBenchOptions, type ServerBenchOptions } from './server-options.js';
 import { runServerBench } from './server-run.js';
+import { registerRecipesBench } from './recipes-command.js';
 
 /** `coord bench <suite>`: benchmarks that report ratios against a reference measured in the same run. */
 export function registerBenchCommand(program: Command): void {
@@ -57,6 +58,8 @@ export function registerBenchCommand(program: Command): void {
       });
       if (report.results.some((r) => r.error !== undefined) || report.restarts.some((r) => r.error !== undefined)) process.exitCode = 1;
     });
+
+  registerRecipesBench(bench, parseOrExit);
 }
 
 /** Bad options end the command with commander's usage error (exit code 1), not a stack trace. */
