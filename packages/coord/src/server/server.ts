@@ -196,13 +196,17 @@ export class CoordServer {
     }, purge.purgeIntervalHours * 3_600_000);
   }
 
+  /**
+   * Session deadlines fall on tick boundaries (ExpiryQueue buckets), so the expiry check runs at
+   * each boundary, not a tick after server start: a session expires when its bucket is due.
+   */
   private scheduleTick(): void {
-    const tick = this.options.tickTimeMs ?? 2000;
+    const now = this.clock.now();
     this.tickTimer = this.clock.setTimeout(() => {
       if (this.stopped) return;
       this.core.expireSessions();
       this.scheduleTick();
-    }, tick);
+    }, this.core.sessions.nextCheckAtMs(now) - now);
   }
 
   private accept(socket: net.Socket): void {

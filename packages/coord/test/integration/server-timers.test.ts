@@ -18,8 +18,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function setup(sessionTimeoutMs = 4 * TICK_MS): Promise<{ clock: ManualClock; client: CoordClient; server: CoordServer }> {
-  const clock = new ManualClock(1_700_000_000_000);
+async function setup(sessionTimeoutMs = 4 * TICK_MS, startMs = 1_700_000_000_000): Promise<{ clock: ManualClock; client: CoordClient; server: CoordServer }> {
+  const clock = new ManualClock(startMs);
   server = await startServer({ clock, tickTimeMs: TICK_MS, containerCheckIntervalMs: SWEEP_MS });
   const client = createClient(server.connectString, { sessionTimeoutMs });
   clients.push(client);
@@ -79,7 +79,8 @@ describe('container and TTL sweeper on the server clock', () => {
 describe('session expiry on the server clock', () => {
   it('expires a silent session at its tick-rounded deadline, removing its ephemerals', async () => {
     // The observer's session (20 s, the most 1 s ticks allow) outlives the jump of the clock.
-    const { clock, server, client: observer } = await setup(20 * TICK_MS);
+    // The clock starts 300 ms past a tick: the expiry check must still run on tick boundaries.
+    const { clock, server, client: observer } = await setup(20 * TICK_MS, 1_700_000_000_300);
     // The owner talks through a proxy that can go silent: its pings then no longer reach the server.
     const proxy = await startTcpProxy({ host: server.host, port: server.port });
     try {
@@ -90,8 +91,9 @@ describe('session expiry on the server clock', () => {
       const gone = new Promise<WatchEvent>((resolve) => void observer.exists('/eph', { watch: resolve }));
       await observer.sync('/');
       proxy.pause();
-      // Last touch at t0 (the clock has not moved): deadline = next tick after t0 + 4 s = t0 + 5 s.
-      clock.advance(5 * TICK_MS - 1);
+      // Last touch at t0 (the clock has not moved): deadline = the first tick boundary after t0 + 4 s,
+      // which is t0 + 4.7 s here.
+      clock.advance(5 * TICK_MS - 300 - 1);
       await observer.sync('/');
       expect(await observer.exists('/eph')).not.toBeNull();
       clock.advance(1);
