@@ -9,7 +9,19 @@ export interface DataNode {
   data: Uint8Array | null;
   acl: ACL[];
   stat: StatPersisted;
-  readonly children: Set<string>;
+  /** Child names. Leaves share one empty set (a million leaves need no million sets). */
+  children: ReadonlySet<string>;
+}
+
+const NO_CHILDREN: ReadonlySet<string> = new Set<string>();
+
+function addChild(parent: DataNode, name: string): void {
+  if (parent.children === NO_CHILDREN) parent.children = new Set([name]);
+  else (parent.children as Set<string>).add(name);
+}
+
+function removeChild(parent: DataNode, name: string): void {
+  if (parent.children !== NO_CHILDREN) (parent.children as Set<string>).delete(name);
 }
 
 export const ROOT = '/';
@@ -46,7 +58,7 @@ export class DataTree {
 
   constructor(configData: Uint8Array = new Uint8Array(0), options: { readonly extendedTypesEnabled?: boolean } = {}) {
     this.extendedTypesEnabled = options.extendedTypesEnabled ?? false;
-    this.nodes.set(ROOT, { data: new Uint8Array(0), acl: OPEN_ACL_UNSAFE, stat: zeroStat(), children: new Set() });
+    this.nodes.set(ROOT, { data: new Uint8Array(0), acl: OPEN_ACL_UNSAFE, stat: zeroStat(), children: NO_CHILDREN });
     this.dataBytes = ROOT.length;
     this.addSystemNode(SYSTEM_NODE, new Uint8Array(0), OPEN_ACL_UNSAFE);
     this.addSystemNode(QUOTA_NODE, new Uint8Array(0), OPEN_ACL_UNSAFE);
@@ -57,8 +69,9 @@ export class DataTree {
   }
 
   private addSystemNode(path: string, data: Uint8Array, acl: ACL[]): void {
-    this.nodes.set(path, { data, acl, stat: zeroStat(), children: new Set() });
-    this.nodes.get(parentOf(path))?.children.add(lastSegment(path));
+    this.nodes.set(path, { data, acl, stat: zeroStat(), children: NO_CHILDREN });
+    const parent = this.nodes.get(parentOf(path));
+    if (parent !== undefined) addChild(parent, lastSegment(path));
     this.dataBytes += path.length + data.length;
   }
 
@@ -112,7 +125,7 @@ export class DataTree {
     const parent = this.nodes.get(parentOf(path));
     if (parent === undefined) throw new NoNodeError({ path });
     if (this.nodes.has(path)) throw new NodeExistsError({ path });
-    parent.children.add(lastSegment(path));
+    addChild(parent, lastSegment(path));
     // -1 means "one more than stored"; never move cversion/pzxid back (log replayed over a fuzzy snapshot).
     const cversion = parentCVersion === -1 ? (parent.stat.cversion + 1) | 0 : parentCVersion;
     if (cversion > parent.stat.cversion) {
@@ -120,7 +133,7 @@ export class DataTree {
       parent.stat.pzxid = zxid;
     }
     const stat: StatPersisted = { czxid: zxid, mzxid: zxid, ctime: time, mtime: time, version: 0, cversion: 0, aversion: 0, ephemeralOwner, pzxid: zxid };
-    this.nodes.set(path, { data, acl: this.intern(acl), stat, children: new Set() });
+    this.nodes.set(path, { data, acl: this.intern(acl), stat, children: NO_CHILDREN });
     this.dataBytes += path.length + (data?.length ?? 0);
     this.track(path, ephemeralOwner);
   }
@@ -141,8 +154,8 @@ export class DataTree {
     }
     const parent = this.nodes.get(parentOf(path));
     if (parent === undefined) throw new NoNodeError({ path, message: `node ${path} comes before its parent` });
-    parent.children.add(lastSegment(path));
-    this.nodes.set(path, { data, acl, stat, children: new Set() });
+    addChild(parent, lastSegment(path));
+    this.nodes.set(path, { data, acl, stat, children: NO_CHILDREN });
     this.dataBytes += path.length + (data?.length ?? 0);
     this.track(path, stat.ephemeralOwner);
   }
@@ -188,7 +201,7 @@ export class DataTree {
     this.nodes.delete(path);
     this.dataBytes -= path.length + (node.data?.length ?? 0);
     if (parent !== undefined) {
-      parent.children.delete(lastSegment(path));
+      removeChild(parent, lastSegment(path));
       // Deletes move only pzxid (and only forward); cversion counts creates (see statOf).
       if (zxid > parent.stat.pzxid) parent.stat.pzxid = zxid;
     }
