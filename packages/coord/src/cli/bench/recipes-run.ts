@@ -1,11 +1,11 @@
-import { writeFile, mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createClient, type CoordClient } from '../../client/client.js';
 import { LeaderLatch } from '../../recipes/leader/index.js';
 import { Mutex } from '../../recipes/locks/index.js';
-import { startApacheZooKeeper, startTcpProxy, type ApacheZooKeeper } from '../../testing/index.js';
+import { startTcpProxy } from '../../testing/index.js';
+import { BenchServers } from './bench-servers.js';
 import { formatMs, formatOpsPerSec } from './table.js';
 import { summarize, type RoundSample } from './latency.js';
 import { handoffWarmup, runHandoffs } from './recipes-handoff.js';
@@ -19,7 +19,6 @@ import {
   type RecipesServerResult,
 } from './recipes-report.js';
 import { CONNECT_TIMEOUT_MS, serverVersion, type BenchOutput } from './run.js';
-import { spawnCoordServer, type CoordServerProcess } from './server-child.js';
 import type { ServerName } from './server-options.js';
 
 /** Sessions of the hand-off contenders and the graceful participants. */
@@ -66,34 +65,7 @@ const now = (): number => performance.now();
 export async function runRecipesBench(options: RecipesBenchOptions, command: string, io: BenchOutput): Promise<RecipesBenchReport> {
   const loadAtStart = loadavg()[0] ?? Number.NaN;
   const startedAt = performance.now();
-  let coordProcess: CoordServerProcess | undefined;
-  let coordDataDir: string | undefined;
-  let apache: ApacheZooKeeper | undefined;
-  const admins: CoordClient[] = [];
-  const stopServers = async (): Promise<void> => {
-    await Promise.all(admins.splice(0).map((a) => a.close().catch(() => undefined)));
-    const stopping: Promise<void>[] = [];
-    if (coordProcess !== undefined) {
-      io.progress('stopping the coord server process\n');
-      stopping.push(coordProcess.stop());
-    }
-    if (apache !== undefined) {
-      io.progress('stopping Apache ZooKeeper\n');
-      stopping.push(apache.stop());
-    }
-    await Promise.all(stopping);
-    coordProcess = undefined;
-    apache = undefined;
-    if (coordDataDir !== undefined) {
-      await rm(coordDataDir, { recursive: true, force: true, maxRetries: 3 });
-      coordDataDir = undefined;
-    }
-  };
-  const onSignal = () => {
-    io.progress('interrupted: stopping the servers\n');
-    void stopServers().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
+  const running = new BenchServers(io);
   try {
     const basePath = `/coord-bench-recipes-${process.pid}-${Date.now().toString(36)}`;
     const targets: Target[] = [];
@@ -103,21 +75,18 @@ export async function runRecipesBench(options: RecipesBenchOptions, command: str
       let port: number;
       let how: string;
       if (name === 'coord') {
-        coordDataDir = await mkdtemp(join(tmpdir(), 'coord-bench-recipes-'));
-        io.progress(`starting the coord server in a child process (dataDir ${coordDataDir}, forceSync on)...\n`);
-        coordProcess = await spawnCoordServer({ dataDir: coordDataDir, forceSync: true });
-        ({ connectString, port } = coordProcess);
+        ({ connectString, port } = await running.startCoord('coord-bench-recipes-', { forceSync: true }));
         host = '127.0.0.1';
-        how = `coord standalone (startServer) in its own Node process, dataDir ${coordDataDir}, forceSync on, tickTime ${TICK_TIME_MS} ms`;
+        how = `coord standalone (startServer) in its own Node process, dataDir ${running.coordDataDir ?? '?'}, forceSync on, tickTime ${TICK_TIME_MS} ms`;
       } else {
         io.progress('starting Apache ZooKeeper (testing kit, throughput JVM, forceSync=yes)...\n');
-        apache = await startApacheZooKeeper({ tickTimeMs: TICK_TIME_MS, logLevel: 'warn', jvm: 'throughput', extraConfig: { forceSync: 'yes' } });
+        const apache = await running.startApache({ tickTimeMs: TICK_TIME_MS, logLevel: 'warn', jvm: 'throughput', extraConfig: { forceSync: 'yes' } });
         ({ connectString, host, port } = apache);
         how = `Apache ZooKeeper standalone, testing kit, jvm: 'throughput', forceSync=yes, tickTime ${TICK_TIME_MS} ms`;
       }
       const version = await serverVersion(connectString);
       const admin = createClient(connectString, { sessionTimeoutMs: SESSION_TIMEOUT_MS });
-      admins.push(admin);
+      running.admins.push(admin);
       await admin.waitForConnected({ timeoutMs: CONNECT_TIMEOUT_MS });
       await admin.create(basePath, null);
       targets.push({ name, connectString, host, port, how, version, basePath });
@@ -228,8 +197,7 @@ export async function runRecipesBench(options: RecipesBenchOptions, command: str
     }
     return report;
   } finally {
-    process.off('SIGINT', onSignal);
-    await stopServers();
+    await running.dispose();
   }
 }
 

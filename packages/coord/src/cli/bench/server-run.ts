@@ -1,16 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createClient, type CoordClient } from '../../client/client.js';
-import { startApacheZooKeeper, type ApacheZooKeeper } from '../../testing/index.js';
+import { createClient } from '../../client/client.js';
 import { openCoord } from './adapters/coord.js';
+import { BenchServers } from './bench-servers.js';
 import { summarize, summarizeRounds, type RoundSample } from './latency.js';
 import { REAL_CLOCKS, runLoop, type LoopResult } from './loop.js';
 import { WORKLOAD_NAMES, type WorkloadName } from './options.js';
 import { processCpuMs, processRssBytes } from './proc-stat.js';
 import { CONNECT_TIMEOUT_MS, serverVersion, type BenchOutput } from './run.js';
-import { spawnCoordServer, type CoordServerProcess } from './server-child.js';
 import type { ServerBenchOptions, ServerName, ServerWorkloadName } from './server-options.js';
 import { runRestart, type RestartResult } from './server-restart.js';
 import {
@@ -83,33 +81,7 @@ function coordHow(fsync: boolean, dataDir: string): string {
 export async function runServerBench(options: ServerBenchOptions, command: string, io: BenchOutput): Promise<ServerBenchReport> {
   const loadAtStart = loadavg()[0] ?? Number.NaN;
   const startedAt = performance.now();
-  let coordProcess: CoordServerProcess | undefined;
-  let coordDataDir: string | undefined;
-  let apache: ApacheZooKeeper | undefined;
-  const admins: CoordClient[] = [];
-  const stopServers = async (): Promise<void> => {
-    const stopping: Promise<void>[] = [];
-    if (coordProcess !== undefined) {
-      io.progress('stopping the coord server process\n');
-      stopping.push(coordProcess.stop());
-    }
-    if (apache !== undefined) {
-      io.progress('stopping Apache ZooKeeper\n');
-      stopping.push(apache.stop());
-    }
-    await Promise.all(stopping);
-    coordProcess = undefined;
-    apache = undefined;
-    if (coordDataDir !== undefined) {
-      await rm(coordDataDir, { recursive: true, force: true, maxRetries: 3 });
-      coordDataDir = undefined;
-    }
-  };
-  const onSignal = () => {
-    io.progress('interrupted: stopping the servers\n');
-    void stopServers().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
+  const running = new BenchServers(io);
   try {
     const targets: Target[] = [];
     const counters: Counters = { strayNotifications: 0 };
@@ -120,23 +92,20 @@ export async function runServerBench(options: ServerBenchOptions, command: strin
       let connectString: string;
       let pid: number;
       if (name === 'coord') {
-        coordDataDir = await mkdtemp(join(tmpdir(), 'coord-bench-server-'));
-        io.progress(`starting the coord server in a child process (dataDir ${coordDataDir}, forceSync ${options.fsync ? 'on' : 'off'})...\n`);
-        coordProcess = await spawnCoordServer({ cpuProfDir: options.coordCpuProfDir, dataDir: coordDataDir, forceSync: options.fsync });
-        ({ connectString, pid } = coordProcess);
+        ({ connectString, pid } = await running.startCoord('coord-bench-server-', { cpuProfDir: options.coordCpuProfDir, forceSync: options.fsync }));
       } else {
         io.progress(`starting Apache ZooKeeper (testing kit, throughput JVM, forceSync=${options.fsync ? 'yes' : 'no'})...\n`);
-        apache = await startApacheZooKeeper({ tickTimeMs: 2_000, logLevel: 'warn', jvm: 'throughput', extraConfig: { forceSync: options.fsync ? 'yes' : 'no' } });
+        const apache = await running.startApache({ tickTimeMs: 2_000, logLevel: 'warn', jvm: 'throughput', extraConfig: { forceSync: options.fsync ? 'yes' : 'no' } });
         ({ connectString, pid } = apache);
       }
       const version = await serverVersion(connectString);
       const admin = createClient(connectString, { sessionTimeoutMs: SESSION_TIMEOUT_MS });
-      admins.push(admin);
+      running.admins.push(admin);
       await admin.waitForConnected({ timeoutMs: CONNECT_TIMEOUT_MS });
       await admin.create(basePath, null);
       await admin.create(paths.dataPath, data);
       await admin.create(paths.watchPath, data);
-      targets.push({ name, connectString, pid, how: name === 'coord' ? coordHow(options.fsync, coordDataDir ?? '?') : apacheHow(options.fsync), version, paths });
+      targets.push({ name, connectString, pid, how: name === 'coord' ? coordHow(options.fsync, running.coordDataDir ?? '?') : apacheHow(options.fsync), version, paths });
       io.progress(`server ${name}: ${connectString}, pid ${pid}${version === undefined ? '' : `, version ${version}`}\n`);
     }
     // The admin sessions stay open but idle for the whole run (they hold the nodes' creator).
@@ -180,8 +149,7 @@ export async function runServerBench(options: ServerBenchOptions, command: strin
       rssBytesAtEnd: processRssBytes(t.pid) ?? null,
     }));
     // The throughput servers are done; the restart row starts its own servers, one at a time, on fresh dataDirs.
-    await Promise.all(admins.splice(0).map((a) => a.close().catch(() => undefined)));
-    await stopServers();
+    await running.stop();
     const restarts: RestartResult[] = [];
     if (options.restartZnodes > 0) {
       for (const server of options.servers) restarts.push(await runRestart(server, options.restartZnodes, { fsync: options.fsync, progress: io.progress }));
@@ -226,9 +194,7 @@ export async function runServerBench(options: ServerBenchOptions, command: strin
     }
     return report;
   } finally {
-    process.off('SIGINT', onSignal);
-    await Promise.all(admins.map((a) => a.close().catch(() => undefined)));
-    await stopServers();
+    await running.dispose();
     if (options.coordCpuProfDir !== undefined) io.progress(`coord server CPU profile: ${options.coordCpuProfDir}/*.cpuprofile\n`);
   }
 }
