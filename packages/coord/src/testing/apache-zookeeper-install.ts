@@ -105,7 +105,7 @@ export function locateJava(env: NodeJS.ProcessEnv = process.env): string | undef
   return undefined;
 }
 
-/** For `it.skipIf(!apacheZooKeeperAvailable())`: an installation and a JVM to run it. */
+/** Whether tests that need Apache ZooKeeper can run here: an installation and a JVM to run it. */
 export function apacheZooKeeperAvailable(): boolean {
   return locateApacheZooKeeper() !== undefined && locateJava() !== undefined;
 }

@@ -196,7 +196,7 @@ export const requestSpec: fc.Arbitrary<RequestSpec> = fc.oneof(
     ),
   },
   { weight: 1, arbitrary: req(OpCode.reconfig, ReconfigRequest, fc.record({ joiningServers: fc.string(), leavingServers: fc.string(), newMembers: fc.string(), curConfigId: zxid })) },
-  // Requests that end the connection (SASL and unknown opcodes are unimplemented, closeSession
+  // Requests that end the connection (SASL and unknown opcodes are not supported, closeSession
   // closes): one slot in ~60, and mostly a ping in that slot, so most connections live on.
   { weight: 1, arbitrary: fc.oneof({ weight: 1, arbitrary: closingRequest }, { weight: 4, arbitrary: bare(OpCode.ping, fc.constant(Xid.ping)) }) },
 );
