@@ -7,7 +7,7 @@ import { listDir, TMP_PREFIX } from './fs-util.js';
 import { replayTxn } from './replay.js';
 import { looksSealed } from './snapshot-format.js';
 import { treeOfSnapshot } from './snapshot-tree.js';
-import { checkLogHeader, LOG_HEADER_BYTES, scanLog } from './txn-log-format.js';
+import { checkLogHeader, scanLog } from './txn-log-format.js';
 
 /**
  * Recovery (FileTxnSnapLog.restore): the newest snapshot that verifies, then every logged txn
@@ -82,8 +82,9 @@ export async function recover(options: RecoveryOptions): Promise<Recovered> {
     const bytes = await readFile(file);
     const headerProblem = checkLogHeader(bytes);
     if (headerProblem !== undefined) {
-      // A crash between creating the newest log and writing its header leaves it short or empty.
-      if (isLast && bytes.length < LOG_HEADER_BYTES && bytes.every((b) => b === 0)) {
+      // A crash between creating (and preallocating) the newest log and writing its header leaves
+      // it empty or all zeros: no txn in it was ever written, let alone acknowledged.
+      if (isLast && bytes.every((b) => b === 0)) {
         await rm(file);
         log?.('warn', `removed ${file}: ${headerProblem}`);
         continue;

@@ -71,6 +71,29 @@ describe('recovery', () => {
     }
   });
 
+  it('drops a newest log that was created and preallocated but never got its header (kill -9 right after a roll)', async () => {
+    const { dataDir } = await writtenDir();
+    const v2 = join(dataDir, 'version-2');
+    const orphan = join(v2, `log.${(BigInt(work.entries.length) + 1n).toString(16)}`);
+    writeFileSync(orphan, Buffer.alloc(64 * 1024));
+    const recovered = await recoverDir(dataDir);
+    expect(snapshot(recovered.tree)).toEqual(snapshot(work.tree));
+    expect(recovered.lastZxid).toBe(BigInt(work.entries.length));
+    expect(readdirSync(v2)).not.toContain(orphan.slice(v2.length + 1));
+  });
+
+  it('refuses an all-zero log that is not the newest: txns after it would be cut off', async () => {
+    const { dataDir } = await writtenDir();
+    const v2 = join(dataDir, 'version-2');
+    const logs = readdirSync(v2).filter((n) => n.startsWith('log.')).sort((a, b) => Number(BigInt(`0x${a.slice(4)}`) - BigInt(`0x${b.slice(4)}`)));
+    expect(logs.length).toBeGreaterThan(0);
+    // Zero a log that a later log follows.
+    const middle = join(v2, 'log.1');
+    writeFileSync(middle, Buffer.alloc(4096));
+    writeFileSync(join(v2, `log.${(BigInt(work.entries.length) + 100n).toString(16)}`), readFileSync(join(v2, logs[logs.length - 1] as string)));
+    await expect(recoverDir(dataDir)).rejects.toBeInstanceOf(RecoveryRefusedError);
+  });
+
   it('refuses a corrupt entry in the middle, naming the file and the byte offset', async () => {
     const { dataDir, logFile } = await writtenDir();
     const bytes = readFileSync(logFile);
