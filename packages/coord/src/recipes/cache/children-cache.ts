@@ -1,7 +1,7 @@
-import { TypedEmitter } from '../../client/emitter.js';
 import type { CoordClient } from '../../client/client.js';
 import { CacheEngine } from './cache-engine.js';
-import { topDown, type CachedNode } from './pure/cache-state.js';
+import { CacheView } from './cache-view.js';
+import type { CachedNode } from './pure/cache-state.js';
 
 export interface ChildrenCacheEvents {
   /** A child appeared (also once per child during the initial load, before `initialized`). */
@@ -22,8 +22,8 @@ export interface ChildrenCacheEvents {
  * children and emits what was added, updated or removed while away; after `lost` the same happens
  * once the new session reports `reconnected`.
  */
-export class ChildrenCache extends TypedEmitter<ChildrenCacheEvents> {
-  private readonly engine: CacheEngine;
+export class ChildrenCache extends CacheView<ChildrenCacheEvents> {
+  protected readonly engine: CacheEngine;
 
   constructor(client: CoordClient, readonly parent: string) {
     super();
@@ -34,42 +34,8 @@ export class ChildrenCache extends TypedEmitter<ChildrenCacheEvents> {
     });
   }
 
-  start(): Promise<void> {
-    return this.engine.start();
-  }
-
-  get isInitialized(): boolean {
-    return this.engine.isInitialized;
-  }
-
-  whenInitialized(): Promise<void> {
-    return this.engine.whenInitialized();
-  }
-
-  /** A child by its full path. */
-  get(path: string): CachedNode | undefined {
-    return this.engine.nodes.get(path);
-  }
-
-  /** Every cached child, by name. */
-  entries(): CachedNode[] {
-    return [...this.engine.nodes.values()].sort((a, b) => topDown(a.path, b.path));
-  }
-
   /** The children's names, sorted. */
   names(): string[] {
     return this.entries().map((n) => n.path.slice(n.path.lastIndexOf('/') + 1));
-  }
-
-  get size(): number {
-    return this.engine.nodes.size;
-  }
-
-  close(): Promise<void> {
-    return this.engine.close();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
   }
 }

@@ -1,6 +1,6 @@
-import { TypedEmitter } from '../../client/emitter.js';
 import type { CoordClient } from '../../client/client.js';
 import { CacheEngine } from './cache-engine.js';
+import { CacheView } from './cache-view.js';
 import type { CachedNode } from './pure/cache-state.js';
 
 export interface NodeCacheEvents {
@@ -19,8 +19,8 @@ export interface NodeCacheEvents {
  * the node and emits `change` if it differs; after `lost` the same once the new session reports
  * `reconnected`.
  */
-export class NodeCache extends TypedEmitter<NodeCacheEvents> {
-  private readonly engine: CacheEngine;
+export class NodeCache extends CacheView<NodeCacheEvents> {
+  protected readonly engine: CacheEngine;
 
   constructor(client: CoordClient, readonly path: string) {
     super();
@@ -31,37 +31,13 @@ export class NodeCache extends TypedEmitter<NodeCacheEvents> {
     });
   }
 
-  start(): Promise<void> {
-    return this.engine.start();
-  }
-
-  get isInitialized(): boolean {
-    return this.engine.isInitialized;
-  }
-
-  whenInitialized(): Promise<void> {
-    return this.engine.whenInitialized();
-  }
-
   /** The node, or undefined while it does not exist. */
   get current(): CachedNode | undefined {
     return this.engine.nodes.get(this.path);
   }
 
   /** Same as `current` for this cache's path; undefined for any other path. */
-  get(path: string = this.path): CachedNode | undefined {
-    return this.engine.nodes.get(path);
-  }
-
-  entries(): CachedNode[] {
-    return [...this.engine.nodes.values()];
-  }
-
-  close(): Promise<void> {
-    return this.engine.close();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
+  override get(path: string = this.path): CachedNode | undefined {
+    return super.get(path);
   }
 }

@@ -1,7 +1,7 @@
-import { TypedEmitter } from '../../client/emitter.js';
 import type { CoordClient } from '../../client/client.js';
 import { CacheEngine } from './cache-engine.js';
-import { topDown, type CachedNode } from './pure/cache-state.js';
+import { CacheView } from './cache-view.js';
+import type { CachedNode } from './pure/cache-state.js';
 
 export type { CachedNode };
 
@@ -34,8 +34,8 @@ export interface TreeCacheOptions {
  *
  * `start()` resolves after `initialized`. `close()` (or `await using`) removes the watch.
  */
-export class TreeCache extends TypedEmitter<TreeCacheEvents> {
-  private readonly engine: CacheEngine;
+export class TreeCache extends CacheView<TreeCacheEvents> {
+  protected readonly engine: CacheEngine;
 
   constructor(client: CoordClient, readonly root: string, options: TreeCacheOptions = {}) {
     super();
@@ -46,36 +46,4 @@ export class TreeCache extends TypedEmitter<TreeCacheEvents> {
     });
   }
 
-  start(): Promise<void> {
-    return this.engine.start();
-  }
-
-  get isInitialized(): boolean {
-    return this.engine.isInitialized;
-  }
-
-  whenInitialized(): Promise<void> {
-    return this.engine.whenInitialized();
-  }
-
-  get(path: string): CachedNode | undefined {
-    return this.engine.nodes.get(path);
-  }
-
-  /** Every cached node, parents before children. */
-  entries(): CachedNode[] {
-    return [...this.engine.nodes.values()].sort((a, b) => topDown(a.path, b.path));
-  }
-
-  get size(): number {
-    return this.engine.nodes.size;
-  }
-
-  close(): Promise<void> {
-    return this.engine.close();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
 }
