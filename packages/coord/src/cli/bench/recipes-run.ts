@@ -1,5 +1,4 @@
-import { writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createClient, type CoordClient } from '../../client/client.js';
 import { LeaderLatch } from '../../recipes/leader/index.js';
@@ -18,7 +17,7 @@ import {
   type RecipesBenchReport,
   type RecipesServerResult,
 } from './recipes-report.js';
-import { CONNECT_TIMEOUT_MS, serverVersion, type BenchOutput } from './run.js';
+import { benchEnvironment, CONNECT_TIMEOUT_MS, publishReport, serverVersion, type BenchOutput } from './run.js';
 import type { ServerName } from './server-options.js';
 
 /** Sessions of the hand-off contenders and the graceful participants. */
@@ -177,24 +176,14 @@ export async function runRecipesBench(options: RecipesBenchOptions, command: str
     const report: RecipesBenchReport = {
       date: new Date().toISOString(),
       command,
-      environment: {
-        node: process.version,
-        platform: `${process.platform}-${process.arch}`,
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        loadAverage: { start: loadAtStart, end: loadavg()[0] ?? Number.NaN },
-      },
+      environment: benchEnvironment(loadAtStart),
       servers: targets.map((t) => ({ name: t.name, how: t.how, version: t.version })),
       settings,
       results,
       rows,
       elapsedSeconds: (performance.now() - startedAt) / 1000,
     };
-    io.out(renderRecipesReport(report));
-    if (options.jsonPath !== undefined) {
-      await writeFile(options.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-      io.progress(`wrote ${options.jsonPath}\n`);
-    }
+    await publishReport(io, renderRecipesReport(report), report, options.jsonPath);
     return report;
   } finally {
     await running.dispose();

@@ -14,6 +14,25 @@ import { ratioRows, renderReport, type ClientBenchReport, type SkippedClient } f
 import { formatMs, formatOpsPerSec, type CellResult } from './table.js';
 import { workloadOp, type WorkloadPaths } from './workloads.js';
 
+/** The machine a bench ran on, for every report: results on a busy 2-core box need this context. */
+export function benchEnvironment(loadAtStart: number) {
+  return {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    loadAverage: { start: loadAtStart, end: loadavg()[0] ?? Number.NaN },
+  };
+}
+
+/** Prints a bench's report and, when asked, writes it as JSON too. */
+export async function publishReport(io: BenchOutput, text: string, report: unknown, jsonPath: string | undefined): Promise<void> {
+  io.out(text);
+  if (jsonPath === undefined) return;
+  await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  io.progress(`wrote ${jsonPath}\n`);
+}
+
 export interface BenchOutput {
   /** The result (stdout). */
   out(text: string): void;
@@ -154,13 +173,7 @@ export async function runClientBench(options: ClientBenchOptions, command: strin
     const report: ClientBenchReport = {
       date: new Date().toISOString(),
       command,
-      environment: {
-        node: process.version,
-        platform: `${process.platform}-${process.arch}`,
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        loadAverage: { start: loadAtStart, end: loadavg()[0] ?? Number.NaN },
-      },
+      environment: benchEnvironment(loadAtStart),
       server: { connectString, startedByBench: server !== undefined, version },
       settings,
       ran,
@@ -168,11 +181,7 @@ export async function runClientBench(options: ClientBenchOptions, command: strin
       results,
       ratios: ratioRows(settings, ran, results),
     };
-    io.out(renderReport(report));
-    if (options.jsonPath !== undefined) {
-      await writeFile(options.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-      io.progress(`wrote ${options.jsonPath}\n`);
-    }
+    await publishReport(io, renderReport(report), report, options.jsonPath);
     return report;
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,5 +1,4 @@
-import { writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createClient } from '../../client/client.js';
 import { openCoord } from './adapters/coord.js';
@@ -8,7 +7,7 @@ import { summarize, summarizeRounds, type RoundSample } from './latency.js';
 import { REAL_CLOCKS, runLoop, type LoopResult } from './loop.js';
 import { WORKLOAD_NAMES, type WorkloadName } from './options.js';
 import { processCpuMs, processRssBytes } from './proc-stat.js';
-import { CONNECT_TIMEOUT_MS, serverVersion, type BenchOutput } from './run.js';
+import { benchEnvironment, CONNECT_TIMEOUT_MS, publishReport, serverVersion, type BenchOutput } from './run.js';
 import type { ServerBenchOptions, ServerName, ServerWorkloadName } from './server-options.js';
 import { runRestart, type RestartResult } from './server-restart.js';
 import {
@@ -171,13 +170,7 @@ export async function runServerBench(options: ServerBenchOptions, command: strin
     const report: ServerBenchReport = {
       date: new Date().toISOString(),
       command,
-      environment: {
-        node: process.version,
-        platform: `${process.platform}-${process.arch}`,
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        loadAverage: { start: loadAtStart, end: loadavg()[0] ?? Number.NaN },
-      },
+      environment: benchEnvironment(loadAtStart),
       servers,
       durability: durabilityNote(options.fsync),
       settings,
@@ -187,11 +180,7 @@ export async function runServerBench(options: ServerBenchOptions, command: strin
       restarts,
       elapsedSeconds: (performance.now() - startedAt) / 1000,
     };
-    io.out(renderServerReport(report));
-    if (options.jsonPath !== undefined) {
-      await writeFile(options.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-      io.progress(`wrote ${options.jsonPath}\n`);
-    }
+    await publishReport(io, renderServerReport(report), report, options.jsonPath);
     return report;
   } finally {
     await running.dispose();
