@@ -1,4 +1,3 @@
-import type { Codec } from '../../jute/codec.js';
 import { OpCode } from '../../jute/opcodes.js';
 import { JuteReader } from '../../jute/reader.js';
 import {
@@ -75,40 +74,36 @@ export function encodeLoggedTxn(logged: LoggedTxn): Buffer {
   return w.toBuffer();
 }
 
-function readAs<T>(codec: Codec<T>, r: JuteReader): T {
-  return codec.read(r);
-}
-
 function readBody(type: number, r: JuteReader): Txn {
   switch (type) {
     case OpCode.create:
     case OpCode.create2: {
       // Logs from before 3.3 hold CreateTxnV0, without parentCVersion (-1: "one more than stored").
-      const v0 = readAs(CreateTxnV0, r);
+      const v0 = CreateTxnV0.read(r);
       return { type, record: { ...v0, parentCVersion: r.remaining >= 4 ? r.int() : -1 } };
     }
     case OpCode.createContainer:
-      return { type, record: readAs(CreateContainerTxn, r) };
+      return { type, record: CreateContainerTxn.read(r) };
     case OpCode.createTTL:
-      return { type, record: readAs(CreateTTLTxn, r) };
+      return { type, record: CreateTTLTxn.read(r) };
     case OpCode.delete:
     case OpCode.deleteContainer:
-      return { type, record: readAs(DeleteTxn, r) };
+      return { type, record: DeleteTxn.read(r) };
     case OpCode.setData:
-      return { type, record: readAs(SetDataTxn, r) };
+      return { type, record: SetDataTxn.read(r) };
     case OpCode.setACL:
-      return { type, record: readAs(SetACLTxn, r) };
+      return { type, record: SetACLTxn.read(r) };
     case OpCode.check:
-      return { type, record: readAs(CheckVersionTxn, r) };
+      return { type, record: CheckVersionTxn.read(r) };
     case OpCode.createSession:
-      return { type, record: readAs(CreateSessionTxn, r) };
+      return { type, record: CreateSessionTxn.read(r) };
     case OpCode.closeSession:
       // Before 3.6 (or with zookeeper.closeSessionTxn.enabled=false) a closeSession has no body.
-      return { type, record: r.remaining === 0 ? { paths2Delete: [] } : readAs(CloseSessionTxn, r) };
+      return { type, record: r.remaining === 0 ? { paths2Delete: [] } : CloseSessionTxn.read(r) };
     case OpCode.error:
-      return { type, record: readAs(ErrorTxn, r) };
+      return { type, record: ErrorTxn.read(r) };
     case OpCode.multi: {
-      const multi = readAs(MultiTxn, r);
+      const multi = MultiTxn.read(r);
       return { type, txns: multi.txns.map((sub) => decodeSubTxn(sub.type, sub.data ?? new Uint8Array(0))) };
     }
     default:
