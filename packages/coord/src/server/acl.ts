@@ -1,4 +1,3 @@
-import { Perms } from '../jute/opcodes.js';
 import type { ACL, Id } from '../jute/records/data.js';
 
 /**
@@ -84,7 +83,6 @@ export function redactAcl(acl: readonly ACL[]): ACL[] {
   return acl.map((a) => (a.id.scheme === 'digest' ? { perms: a.perms, id: { scheme: 'digest', id: a.id.id.replace(/:[^\n\r\u0085\u2028\u2029]*/g, ':x') } } : a));
 }
 
-export const ALL_PERMS = Perms.ALL;
 
 // --- ip scheme ---------------------------------------------------------------------------
 

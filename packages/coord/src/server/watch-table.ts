@@ -14,12 +14,6 @@ export const WatchMode = {
 
 type Entries = Map<string, Map<WatcherId, number>>;
 
-export interface Fired {
-  readonly watcher: WatcherId;
-  readonly type: EventTypeValue;
-  readonly path: string;
-}
-
 /**
  * One of the server's two watch tables (ZooKeeper keeps one for data/exists watches and one
  * for child watches). Standard watches are removed when they fire; persistent ones stay;
