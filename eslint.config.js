@@ -19,6 +19,7 @@ const pureCoreFiles = [
   'packages/coord/src/server/egress.ts',
   'packages/coord/src/server/write-requests.ts',
   'packages/coord/src/quorum/core/**/*.ts',
+  'packages/coord/src/quorum/wire/**/*.ts',
   'packages/coord/src/recipes/**/pure/**/*.ts',
   'packages/coord/src/config/**/*.ts',
   'packages/coord/src/server/persistence/checksum.ts',
