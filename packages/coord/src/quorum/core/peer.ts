@@ -33,6 +33,9 @@ export class PeerCore {
   private out: PeerOutput[] = [];
   private nowMs: number;
   private lastTimer: number | undefined;
+  /** A `reload` is under way: this server does not know its own last zxid until it is done. */
+  private reloading = false;
+  private lookAfterReload = false;
   private stateNow: { state: ServerState; phase: ZabPhase; leader: PeerId | undefined; epoch: bigint } = {
     state: ServerState.LOOKING,
     phase: 'election',
@@ -138,6 +141,7 @@ export class PeerCore {
     if (nowMs > this.nowMs) this.nowMs = nowMs;
     this.out = [];
     step();
+    if (this.out.some((o) => o.kind === 'reload')) this.reloading = true;
     this.scheduleTimer();
     return this.out;
   }
@@ -167,10 +171,15 @@ export class PeerCore {
         role?.durable();
         return;
       case 'reloaded':
+        this.reloading = false;
         if (role instanceof LearnerRole) role.reloaded(input.state);
         else {
           this.replica.reset(input.state);
           this.ctx.durable = this.replica.lastLogged;
+        }
+        if (this.lookAfterReload) {
+          this.lookAfterReload = false;
+          this.lookForLeader();
         }
         return;
       case 'write':
@@ -206,6 +215,12 @@ export class PeerCore {
   private lookForLeader(): void {
     this.role = undefined;
     this.reportState(ServerState.LOOKING, 'election', undefined, this.currentEpoch);
+    if (this.reloading) {
+      // Voting with the zxid from before the cut could win an election on txns this server
+      // no longer has, and then truncate committed txns elsewhere: vote once the cut is done.
+      this.lookAfterReload = true;
+      return;
+    }
     this.applyElection(this.election.start({ zxid: this.replica.lastLogged, peerEpoch: this.currentEpoch }, this.nowMs));
   }
 
