@@ -1,24 +1,14 @@
 import { MarshallingError } from '../../errors/errors.js';
-import { buffer, int, long, record, vector } from '../../jute/codec.js';
+import { int, long, record } from '../../jute/codec.js';
 import { JuteReader } from '../../jute/reader.js';
-import { Id } from '../../jute/records/data.js';
 import { JuteWriter } from '../../jute/writer.js';
 import { decodeLoggedTxn, encodeLoggedTxn } from '../../server/persistence/txn-codec.js';
 import type { TxnEntry } from '../../server/txn.js';
-import type { QuorumPacket } from '../core/types.js';
 
 /**
  * The learner ↔ leader stream's records and the payloads ZooKeeper packs into their `data`
  * field (Leader.java, Learner.java, LearnerHandler.java). Pure.
  */
-
-export const QuorumPacketCodec = record({ type: int, zxid: long, data: buffer, authinfo: vector(Id) });
-
-export function encodeQuorumPacket(packet: QuorumPacket): Buffer {
-  const w = new JuteWriter(32 + (packet.data?.length ?? 0));
-  QuorumPacketCodec.write(w, { type: packet.type, zxid: packet.zxid, data: packet.data, authinfo: [...packet.authinfo] });
-  return w.toBuffer();
-}
 
 /** Protocol version a 3.4+ learner announces (Learner.registerWithLeader). */
 export const LEARNER_PROTOCOL_VERSION = 0x10000;
@@ -133,8 +123,10 @@ export function encodeProposal(entry: TxnEntry): Buffer {
 
 export function decodeProposal(data: Uint8Array | null): TxnEntry {
   if (data === null) throw new MarshallingError({ message: 'PROPOSAL without data' });
-  return decodeLoggedTxn(data).entry;
+  try {
+    return decodeLoggedTxn(data).entry;
+  } catch (err) {
+    if (err instanceof MarshallingError) throw err;
+    throw new MarshallingError({ message: `PROPOSAL does not hold a txn: ${(err as Error).message}` });
+  }
 }
-
-/** The authinfo a packet carries; REQUEST packets carry the client connection's identities. */
-export const emptyAuth: readonly Id[] = [];
