@@ -14,7 +14,7 @@ import {
   LEARNER_PROTOCOL_VERSION,
 } from '../wire/packets.js';
 import { packet, type PeerContext } from './context.js';
-import { txnForWrite } from './write-entry.js';
+import { SERVER_SESSION, sessionExpiredTxn, txnForWrite } from './write-entry.js';
 import { epochOf, hex, PacketType, ServerState, zxidOf, type ClientWrite, type PeerId, type QuorumPacket } from './types.js';
 
 type LearnerStage = 'connected' | 'infoReceived' | 'epochSent' | 'epochAcked' | 'synced' | 'uptodate';
@@ -98,7 +98,14 @@ export class LeaderRole {
 
   linkDown(peer: PeerId): void {
     this.learners.delete(peer);
-    this.snapWaiting.delete(peer);
+    this.forgetSnapWaiter(peer);
+  }
+
+  /** A learner waiting for a SNAP went away: writes held for it must not be stranded. */
+  private forgetSnapWaiter(peer: PeerId): void {
+    if (this.snapWaiting.delete(peer) && this.snapWaiting.size === 0) {
+      for (const w of this.heldWrites.splice(0)) this.propose(w);
+    }
   }
 
   leave(): void {
@@ -310,7 +317,9 @@ export class LeaderRole {
       return;
     }
     const zxid = zxidOf(this.newEpoch as bigint, ++this.counter);
-    const entry = txnForWrite(this.ctx.replica.tree, write, zxid, this.ctx.now, this.ctx.config.extendedTypesEnabled);
+    const entry = this.sessionAlive(write)
+      ? txnForWrite(this.ctx.replica.tree, write, zxid, this.ctx.now, this.ctx.config.extendedTypesEnabled)
+      : sessionExpiredTxn(write, zxid, this.ctx.now);
     if (entry.txn.type === OpCode.createSession) this.sessions?.add(write.sessionId, entry.txn.record.timeOut, this.ctx.now);
     if (entry.txn.type === OpCode.closeSession) this.sessions?.setClosing(write.sessionId);
     this.ctx.emit({ kind: 'append', entry });
@@ -322,6 +331,16 @@ export class LeaderRole {
       if (link.forwarding && !link.observer) this.ctx.send(link.id, packet(PacketType.PROPOSAL, zxid, data));
     }
     this.tryCommit();
+  }
+
+  /**
+   * PrepRequestProcessor.checkSession: a write from a session the leader no longer tracks (it
+   * expired, or is closing) must not take effect — an ephemeral created for it would never go.
+   */
+  private sessionAlive(write: ClientWrite): boolean {
+    if (write.opcode === OpCode.createSession || write.opcode === OpCode.closeSession || write.sessionId === SERVER_SESSION) return true;
+    const s = this.sessions?.get(write.sessionId);
+    return s !== undefined && !s.closing;
   }
 
   private onRequest(link: LearnerLink, p: QuorumPacket): void {
@@ -439,6 +458,7 @@ export class LeaderRole {
 
   private drop(peer: PeerId): void {
     this.learners.delete(peer);
+    this.forgetSnapWaiter(peer);
     this.ctx.emit({ kind: 'disconnect', peer });
   }
 }

@@ -13,6 +13,8 @@ import {
 import { packet, type PeerContext } from './context.js';
 import { counterOf, epochOf, hex, PacketType, ServerState, zxidOf, type ClientWrite, type PeerId, type QuorumPacket, type RecoveredState } from './types.js';
 
+const LEADER_CONNECT_RETRY_MS = 100;
+
 type LearnerPhase = 'connecting' | 'discovery' | 'synchronization' | 'broadcast';
 
 /** Output that waits for the log to reach a zxid: a proposal's ACK, or NEWLEADER's. */
@@ -98,8 +100,9 @@ export class LearnerRole {
   linkDown(peer: PeerId): void {
     if (peer !== this.leader) return;
     if (this.phase === 'connecting' && this.ctx.now < this.connectDeadline) {
-      // The leader may not be listening yet (it is still finishing its election): retry.
-      this.retryAt = this.ctx.now + Math.max(50, Math.min(1000, this.ctx.config.tickTimeMs / 2));
+      // The leader may not be listening yet (it is still finishing its election): retry soon,
+      // as ZooKeeper does (leaderConnectDelayDuringRetryMs, 100 ms).
+      this.retryAt = this.ctx.now + LEADER_CONNECT_RETRY_MS;
       return;
     }
     this.ctx.goLooking(`lost the link to leader ${this.leader}`);

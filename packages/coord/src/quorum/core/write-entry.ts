@@ -49,3 +49,11 @@ export function txnForWrite(tree: DataTree, write: ClientWrite, zxid: bigint, no
   if (typeof request === 'number') return { header, txn: { type: OpCode.error, record: { err: request } } };
   return prep({ tree, sessionId: write.sessionId, cxid: write.cxid, zxid, time: BigInt(nowMs), authIds: write.authIds, extendedTypesEnabled }, request);
 }
+
+/** The ErrorTxn for a write whose session is gone: its client is told SESSIONEXPIRED, in order. */
+export function sessionExpiredTxn(write: ClientWrite, zxid: bigint, nowMs: number): TxnEntry {
+  return {
+    header: { clientId: write.sessionId, cxid: write.cxid, zxid, time: BigInt(nowMs), type: OpCode.error },
+    txn: { type: OpCode.error, record: { err: ErrorCode.SESSIONEXPIRED } },
+  };
+}
