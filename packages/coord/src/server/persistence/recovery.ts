@@ -1,13 +1,14 @@
 import { readFile, rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataTree } from '../data-tree.js';
+import type { TxnEntry } from '../txn.js';
 import { RecoveryRefusedError } from './errors.js';
 import { LOG_PREFIX, logsAfter, SNAPSHOT_PREFIX, sortedByZxid } from './file-names.js';
 import { listDir, TMP_PREFIX } from './fs-util.js';
 import { replayTxn } from './replay.js';
 import { looksSealed } from './snapshot-format.js';
 import { treeOfSnapshot } from './snapshot-tree.js';
-import { checkLogHeader, scanLog } from './txn-log-format.js';
+import { checkLogHeader, isUnwrittenLog, scanLog } from './txn-log-format.js';
 
 /**
  * Recovery (FileTxnSnapLog.restore): the newest snapshot that verifies, then every logged txn
@@ -19,6 +20,8 @@ export interface RecoveryOptions {
   readonly snapDir: string;
   readonly logDir: string;
   readonly makeTree: () => DataTree;
+  /** Keep up to this many of the newest replayed txns in `recentTxns` (a quorum peer's DIFF history). Default 0. */
+  readonly keepTxns?: number;
   readonly log?: (level: 'info' | 'warn', message: string) => void;
 }
 
@@ -31,6 +34,10 @@ export interface Recovered {
   readonly txnsReplayed: number;
   /** Log files cut back to their last whole entry, with the offset they were cut at. */
   readonly truncated: ReadonlyArray<{ readonly file: string; readonly offset: number }>;
+  /** The newest replayed txns (at most `keepTxns`), oldest first. */
+  readonly recentTxns: readonly TxnEntry[];
+  /** The zxid the tree had before recentTxns[0]. */
+  readonly recentBase: bigint;
 }
 
 async function loadNewestSnapshot(snapDir: string, makeTree: () => DataTree, log: RecoveryOptions['log']) {
@@ -74,6 +81,9 @@ export async function recover(options: RecoveryOptions): Promise<Recovered> {
   const sessions = loaded.sessions ?? new Map<bigint, number>();
   const truncated: Array<{ file: string; offset: number }> = [];
   let replayed = 0;
+  const keep = Math.max(0, options.keepTxns ?? 0);
+  let recent: TxnEntry[] = [];
+  let recentBase = tree.lastProcessedZxid;
 
   const toRead = logsAfter(logs, tree.lastProcessedZxid);
   for (let i = 0; i < toRead.length; i++) {
@@ -82,9 +92,9 @@ export async function recover(options: RecoveryOptions): Promise<Recovered> {
     const bytes = await readFile(file);
     const headerProblem = checkLogHeader(bytes);
     if (headerProblem !== undefined) {
-      // A crash between creating (and preallocating) the newest log and writing its header leaves
-      // it empty or all zeros: no txn in it was ever written, let alone acknowledged.
-      if (isLast && bytes.every((b) => b === 0)) {
+      // A crash while the newest log's first write was under way leaves part of its header and
+      // zeros: no txn in it was ever written, let alone acknowledged.
+      if (isLast && isUnwrittenLog(bytes)) {
         await rm(file);
         log?.('warn', `removed ${file}: ${headerProblem}`);
         continue;
@@ -108,6 +118,13 @@ export async function recover(options: RecoveryOptions): Promise<Recovered> {
       }
       replayTxn(tree, sessions, logged.entry);
       replayed++;
+      if (keep > 0) {
+        recent.push(logged.entry);
+        if (recent.length > 2 * keep) {
+          recentBase = (recent[recent.length - keep - 1] as TxnEntry).header.zxid;
+          recent = recent.slice(-keep);
+        }
+      }
     }
     if (scan.tail.kind === 'torn') {
       log?.('warn', `truncating torn tail of ${file} at byte offset ${scan.tail.offset} (${scan.tail.reason})`);
@@ -116,5 +133,9 @@ export async function recover(options: RecoveryOptions): Promise<Recovered> {
       truncated.push({ file, offset: scan.tail.offset });
     }
   }
-  return { tree, sessions, lastZxid: tree.lastProcessedZxid, snapshot: loaded.file, txnsReplayed: replayed, truncated };
+  if (recent.length > keep) {
+    recentBase = (recent[recent.length - keep - 1] as TxnEntry).header.zxid;
+    recent = recent.slice(-keep);
+  }
+  return { tree, sessions, lastZxid: tree.lastProcessedZxid, snapshot: loaded.file, txnsReplayed: replayed, truncated, recentTxns: recent, recentBase };
 }

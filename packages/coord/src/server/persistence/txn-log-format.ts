@@ -22,6 +22,20 @@ export function encodeLogHeader(dbid = 0n): Buffer {
   return w.toBuffer();
 }
 
+/**
+ * Whether a log file is one whose first write never completed: nothing but zeros after some
+ * prefix of the header (the header and the first entries go out in one write over a
+ * preallocated, zero-filled file, ZOOKEEPER-1621). No txn in such a file ever reached the disk.
+ */
+export function isUnwrittenLog(bytes: Uint8Array): boolean {
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end--;
+  if (end > LOG_HEADER_BYTES) return false;
+  const header = encodeLogHeader();
+  for (let i = 0; i < end; i++) if (bytes[i] !== header[i]) return false;
+  return true;
+}
+
 /** One framed entry, ready to append. */
 export function encodeLogEntry(logged: LoggedTxn): Buffer {
   const body = encodeLoggedTxn(logged);

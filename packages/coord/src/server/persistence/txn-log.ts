@@ -160,7 +160,13 @@ export class TxnLog {
     }
     const data = Buffer.concat(parts);
     await this.preallocate(this.position + data.length);
-    await this.file.write(data, 0, data.length, this.position);
+    // A short write (a full disk) must not pass for a durable one: write the rest, or fail.
+    let written = 0;
+    while (written < data.length) {
+      const { bytesWritten } = await this.file.write(data, written, data.length - written, this.position + written);
+      if (bytesWritten <= 0) throw new Error(`txn log write made no progress at byte ${this.position + written}`);
+      written += bytesWritten;
+    }
     this.position += data.length;
     if (this.options.forceSync) await this.file.datasync();
   }
