@@ -207,6 +207,9 @@ export class LeaderRole {
 
   private tryFinishDiscovery(): void {
     if (this.phase !== 'discovery' || !this.ctx.isQuorum(this.epochAcks)) return;
+    // currentEpoch makes this history the one every later election prefers: it may only be
+    // written once that history is on disk, or a crash could leave the epoch without the txns.
+    if (this.ctx.durable < this.ctx.replica.lastLogged) return;
     const epoch = this.newEpoch as bigint;
     this.ctx.currentEpoch = epoch;
     this.ctx.emit({ kind: 'writeEpoch', which: 'currentEpoch', epoch });
@@ -375,6 +378,7 @@ export class LeaderRole {
   }
 
   durable(): void {
+    this.tryFinishDiscovery();
     this.tryCommit();
     this.tryFinishSync();
   }

@@ -40,6 +40,8 @@ export class LearnerRole {
   /** Packets that arrived while the log was being cut back (TRUNC); replayed after `reloaded`. */
   private inbox: { p: QuorumPacket; snapshot: Uint8Array | undefined }[] | undefined;
   private readonly touches = new Map<bigint, number>();
+  /** The zxid a TRUNC asked for, until the rebuilt state is checked against it. */
+  private truncatedTo: bigint | undefined;
   private readonly syncTokens: number[] = [];
 
   constructor(
@@ -99,9 +101,12 @@ export class LearnerRole {
 
   linkDown(peer: PeerId): void {
     if (peer !== this.leader) return;
-    if (this.phase === 'connecting' && this.ctx.now < this.connectDeadline) {
-      // The leader may not be listening yet (it is still finishing its election): retry soon,
-      // as ZooKeeper does (leaderConnectDelayDuringRetryMs, 100 ms).
+    // A leader still finishing its election is not listening yet, or accepts and then closes:
+    // either way, before LEADERINFO, dial again until the connect deadline.
+    const beforeLeaderInfo = this.phase === 'connecting' || (this.phase === 'discovery' && this.newEpoch === undefined);
+    if (beforeLeaderInfo && this.ctx.now < this.connectDeadline) {
+      this.phase = 'connecting';
+      // ZooKeeper's leaderConnectDelayDuringRetryMs.
       this.retryAt = this.ctx.now + LEADER_CONNECT_RETRY_MS;
       return;
     }
@@ -138,6 +143,7 @@ export class LearnerRole {
         return;
       case PacketType.TRUNC:
         this.enterSync();
+        this.truncatedTo = p.zxid;
         this.inbox = [];
         this.ctx.emit({ kind: 'reload', truncateTo: p.zxid });
         return;
@@ -201,6 +207,15 @@ export class LearnerRole {
   reloaded(state: RecoveredState): void {
     this.ctx.replica.reset(state);
     this.ctx.durable = this.ctx.replica.lastLogged;
+    const wanted = this.truncatedTo;
+    this.truncatedTo = undefined;
+    if (wanted !== undefined && this.ctx.replica.lastLogged < wanted) {
+      // The txns up to the cut lived only in a snapshot the cut removed: carrying on would
+      // skip them. Register again; the leader then sees where this server really is.
+      this.inbox = undefined;
+      this.ctx.goLooking(`TRUNC to ${hex(wanted)} left the disk at ${hex(this.ctx.replica.lastLogged)}`);
+      return;
+    }
     const queued = this.inbox ?? [];
     this.inbox = undefined;
     this.ctx.emit({ kind: 'log', level: 'info', message: `log cut back to ${hex(this.ctx.replica.lastLogged)}` });
