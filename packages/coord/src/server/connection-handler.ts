@@ -7,7 +7,7 @@ import { ConnectRequest, ConnectResponse } from '../jute/records/connect.js';
 import type { Id } from '../jute/records/data.js';
 import { RequestHeader } from '../jute/records/headers.js';
 import { encode } from '../jute/codec.js';
-import type { ClientLink, ServerCore } from './zk-server.js';
+import type { ClientLink, ConnectAnswer, ServerCore } from './zk-server.js';
 import { ConnectionRecorder } from './admin/server-stats.js';
 
 export interface ConnectionOptions {
@@ -36,6 +36,8 @@ export class ServerConnection implements ClientLink {
   readonly remoteAddress: string;
   private readonly frames: FrameReader;
   private handshaken = false;
+  /** The ConnectRequest is being answered (a new session waits for its txn): later frames wait. */
+  private handshakePending = false;
   private head: Buffer | undefined = Buffer.alloc(0);
   private closed = false;
   private corked = false;
@@ -126,7 +128,7 @@ export class ServerConnection implements ClientLink {
    * rest wait for 'drain', so a burst of requests in one read cannot queue unbounded output.
    */
   private processQueued(): void {
-    while (!this.closed && !this.pausedForBackpressure) {
+    while (!this.closed && !this.pausedForBackpressure && !this.handshakePending) {
       const body = this.queued.shift();
       if (body === undefined) return;
       try {
@@ -143,12 +145,25 @@ export class ServerConnection implements ClientLink {
 
   private onConnect(body: Buffer): void {
     const request = decode(ConnectRequest, body);
-    const response = this.core.connect(this, request);
+    this.handshakePending = true;
+    let answeredAt: 'now' | 'later' | undefined;
+    this.core.connect(this, request, (response) => {
+      this.handshakePending = false;
+      this.onConnectAnswer(request, response);
+      // Frames that arrived behind the handshake (a client's SetWatches, auth) run now.
+      if (answeredAt === 'later') this.processQueued();
+      else answeredAt = 'now';
+    });
+    if (answeredAt === undefined) answeredAt = 'later';
+  }
+
+  private onConnectAnswer(request: ConnectRequest, response: ConnectAnswer | undefined): void {
     if (response === undefined || this.closed) return;
     // Answer in the shape we were asked: no readOnly byte for clients that sent none.
     const readOnly = request.readOnly === undefined ? undefined : false;
     // Through the core: a new session's handshake waits until its createSession txn is durable.
-    this.core.reply(this, encode(ConnectResponse, { protocolVersion: 0, ...response, readOnly }));
+    const { barrier, ...fields } = response;
+    this.core.reply(this, encode(ConnectResponse, { protocolVersion: 0, ...fields, readOnly }), barrier);
     if (response.timeOut === 0) {
       this.core.closeAfterOutput(this, 'session expired or unknown');
       return;

@@ -48,6 +48,8 @@ export class ContainerSweeper {
 
   /** One pass now; returns the paths removed. */
   sweep(): string[] {
+    // In an ensemble only the leader removes (its removals are replicated like any write).
+    if (!this.core.removesContainers) return [];
     const removed = sweepCandidates(this.core.tree, this.clock.now());
     for (const path of removed) this.core.removeContainer(path);
     return removed;

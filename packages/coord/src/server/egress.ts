@@ -26,13 +26,20 @@ export class DurableEgress {
     }
   }
 
-  /** Runs `action` now if nothing it could depend on is still on its way to disk, else later. */
-  emit(action: () => void): void {
-    if (this.held.length === 0 && this.logged <= this.durable) {
+  /**
+   * Runs `action` now if nothing it could depend on is still on its way to disk, else later.
+   * `barrier` narrows what it depends on (the reply of txn z reveals txns up to z only); by
+   * default, everything logged so far. Output still leaves in the order it was emitted.
+   */
+  emit(action: () => void, barrier?: bigint): void {
+    // Never more than what was logged: a txn this egress was not told about (a follower's,
+    // applied once committed) holds nothing back.
+    const upTo = barrier === undefined || barrier > this.logged ? this.logged : barrier;
+    if (this.held.length === 0 && upTo <= this.durable) {
       action();
       return;
     }
-    this.held.push({ barrier: this.logged, action });
+    this.held.push({ barrier: upTo, action });
   }
 
   /** Output waiting for the disk (outstanding replies, for stats). */

@@ -1,12 +1,9 @@
-import net from 'node:net';
 import { BadArgumentsError } from '../errors/errors.js';
 import { RealClock, type Clock, type TimerHandle } from '../util/clock.js';
-import { ServerConnection } from './connection-handler.js';
+import { ClientListener } from './client-listener.js';
 import { ContainerSweeper } from './container-sweeper.js';
-import { answerFourLetterWord, type FourLetterWordContext } from './four-letter-words.js';
 import { ServerCore } from './zk-server.js';
 import { openDataDir, type DataDir } from './persistence/index.js';
-import { coreStatsSource } from './admin/core-source.js';
 import type { ServerStatsSource } from './admin/stats-source.js';
 
 export interface ServerOptions {
@@ -65,17 +62,11 @@ export interface ServerOptions {
  */
 export class CoordServer {
   readonly core: ServerCore;
-  private readonly listener: net.Server;
-  private readonly connections = new Set<ServerConnection>();
-  private readonly perIp = new Map<string, number>();
-  private nextConnectionId = 1;
+  private readonly client: ClientListener;
   private tickTimer: TimerHandle | undefined;
   private purgeTimer: TimerHandle | undefined;
   private readonly sweeper: ContainerSweeper;
   private readonly clock: Clock;
-  private readonly fourLetterContext: FourLetterWordContext;
-  private readonly source: ServerStatsSource;
-  private boundPort = 0;
   private stopped = false;
 
   /**
@@ -117,21 +108,17 @@ export class CoordServer {
         void this.stop();
       });
     }
-    const whitelist = options.fourLetterWords ?? ['srvr'];
-    const startedAtMs = this.clock.now();
-    const boundPort = () => this.boundPort;
-    this.source = coreStatsSource({
-      core: this.core,
-      startedAtMs,
-      nowMs: () => this.clock.now(),
-      connectionStates: () => this.connectionStates(),
-      stats: this.core.stats,
-      connectionStats: (id) => [...this.connections].find((c) => c.id === id)?.stats,
+    this.client = new ClientListener(this.core, {
+      host: this.host,
+      port: options.port ?? 0,
+      maxFrameBytes: options.maxFrameBytes ?? 0xfffff,
+      maxClientConnections: options.maxClientConnections ?? 60,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+      maxQueuedBytesPerConnection: options.maxQueuedBytesPerConnection ?? 4 * 1024 * 1024,
+      fourLetterWords: options.fourLetterWords ?? ['srvr'],
+      clock: this.clock,
+      log,
       config: {
-        // Read on every call: the port is known only once the listener is bound.
-        get clientPort(): number {
-          return boundPort();
-        },
         tickTimeMs,
         maxClientCnxns: options.maxClientConnections ?? 60,
         minSessionTimeoutMs: options.minSessionTimeoutMs ?? 2 * tickTimeMs,
@@ -140,17 +127,7 @@ export class CoordServer {
         ...(persistence === undefined ? {} : { dataDir: persistence.snapDir, dataLogDir: persistence.logDir }),
       },
     });
-    this.fourLetterContext = {
-      source: this.source,
-      core: this.core,
-      startedAtMs: this.clock.now(),
-      nowMs: () => this.clock.now(),
-      whitelist: whitelist === '*' ? '*' : new Set(whitelist),
-      clients: () => [...this.connections].map((c) => c.describe()),
-    };
     this.sweeper = new ContainerSweeper(this.core, this.clock, options.containerCheckIntervalMs ?? 60_000);
-    this.listener = net.createServer((socket) => this.accept(socket));
-    this.listener.on('error', (err) => log('warn', `listener error: ${err.message}`));
   }
 
   get host(): string {
@@ -158,23 +135,15 @@ export class CoordServer {
   }
 
   get port(): number {
-    return this.boundPort;
+    return this.client.port;
   }
 
   get connectString(): string {
-    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.boundPort}`;
+    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.listener.once('error', reject);
-      this.listener.listen(this.options.port ?? 0, this.host, () => {
-        this.listener.off('error', reject);
-        resolve();
-      });
-    });
-    const address = this.listener.address();
-    this.boundPort = typeof address === 'object' && address !== null ? address.port : 0;
+    await this.client.start();
     this.scheduleTick();
     this.sweeper.start();
     this.schedulePurge();
@@ -209,53 +178,14 @@ export class CoordServer {
     }, this.core.sessions.nextCheckAtMs(now) - now);
   }
 
-  private accept(socket: net.Socket): void {
-    if (this.stopped) {
-      socket.destroy();
-      return;
-    }
-    const ip = (socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, '');
-    const limit = this.options.maxClientConnections ?? 60;
-    const count = this.perIp.get(ip) ?? 0;
-    if (limit > 0 && count >= limit) {
-      this.core.stats.increment('connection_rejected');
-      this.options.log?.('warn', `too many connections from ${ip} (max ${limit}); closing`);
-      socket.destroy();
-      return;
-    }
-    this.perIp.set(ip, count + 1);
-    socket.on('error', () => undefined);
-    const connection = new ServerConnection(this.nextConnectionId++, socket, this.core, {
-      maxFrameBytes: this.options.maxFrameBytes ?? 0xfffff,
-      maxQueuedBytes: this.options.maxQueuedBytesPerConnection ?? 4 * 1024 * 1024,
-      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 10_000,
-      fourLetterWord: (word) => answerFourLetterWord(this.fourLetterContext, word),
-      log: this.options.log ?? (() => undefined),
-      onClosed: (c) => {
-        this.connections.delete(c);
-        const n = (this.perIp.get(ip) ?? 1) - 1;
-        if (n <= 0) this.perIp.delete(ip);
-        else this.perIp.set(ip, n);
-      },
-    });
-    this.connections.add(connection);
-  }
-
   /** Per-connection state, for tests and the `cons` command. */
   connectionStates(): { id: number; sessionId: bigint; queuedRequests: number; pausedForSlowReader: boolean; remoteAddress: string; remotePort: number }[] {
-    return [...this.connections].map((c) => ({
-      id: c.id,
-      sessionId: c.sessionId,
-      queuedRequests: c.queuedRequests,
-      pausedForSlowReader: c.pausedForSlowReader,
-      remoteAddress: c.remoteAddress,
-      remotePort: c.remotePort,
-    }));
+    return this.client.connectionStates();
   }
 
   /** What srvr, mntr, the AdminServer and /metrics report (see admin/). */
   get statsSource(): ServerStatsSource {
-    return this.source;
+    return this.client.statsSource;
   }
 
   /**
@@ -270,7 +200,7 @@ export class CoordServer {
 
   /** Number of open client connections. */
   get connectionCount(): number {
-    return this.connections.size;
+    return this.client.connectionCount;
   }
 
   /**
@@ -287,8 +217,7 @@ export class CoordServer {
     // Everything accepted is made durable first, so the replies waiting for it go out.
     await this.persistence?.flush().catch(() => undefined);
     // Replies already produced go out before each connection ends (close() flushes, then ends).
-    for (const c of [...this.connections]) c.close('server stopping');
-    await new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    await this.client.stop();
     await this.persistence?.close();
   }
 

@@ -217,16 +217,16 @@ describe('coord server', () => {
     expect(server.logs.map((l) => [l.level, l.msg])).toEqual([[60, `${cfg}:3: tickTime: expected an integer >= 1 (milliseconds), got "fast"`]]);
   });
 
-  it('exits 2 for a missing dataDir, an unreadable file, a bad flag and an ensemble', async () => {
+  it('exits 2 for a missing dataDir, an unreadable file, a bad flag and an ensemble member without myid', async () => {
     const noDataDir = coordServer([writeConfig('nodata.cfg', ['clientPort=0'])]);
     const missing = coordServer([join(dir, 'does-not-exist.cfg')]);
     const badFlag = coordServer(['--in-memory', '--force-sync', 'maybe']);
-    const ensemble = coordServer([writeConfig('ensemble.cfg', ['dataDir=/tmp/x', 'initLimit=5', 'syncLimit=2', 'server.1=a:2888:3888', 'server.2=b:2888:3888'])]);
+    const ensemble = coordServer([writeConfig('ensemble.cfg', [`dataDir=${join(dir, 'no-myid')}`, 'initLimit=5', 'syncLimit=2', 'server.1=a:2888:3888', 'server.2=b:2888:3888'])]);
     for (const p of [noDataDir, missing, badFlag, ensemble]) expect((await p.exited).code).toBe(2);
     expect(noDataDir.stderr).toMatch(/nodata\.cfg: dataDir: is not set; .*--in-memory/);
     expect(missing.stderr).toMatch(/cannot read .*does-not-exist\.cfg: ENOENT/);
     expect(badFlag.stderr).toBe('coord server: command-line flag --force-sync: forceSync: expected yes or no, got "maybe"\n');
-    expect(ensemble.stderr).toMatch(/names an ensemble \(server\.1, server\.2\); coord server runs standalone only/);
+    expect(ensemble.stderr).toMatch(/no-myid\/myid is missing: an ensemble member reads its id from it/);
   });
 
   it('exits 1 with a fatal log line when the port is taken', async () => {

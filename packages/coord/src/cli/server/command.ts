@@ -24,19 +24,24 @@ backslash continues a line). Every key has a flag; flags override the file. Unkn
 warned about and ignored; a bad value stops the server with exit code 2 and names the line.
 4lw.commands.whitelist words: ${KNOWN_FOUR_LETTER_WORDS.join(', ')}, or *.
 
+A zoo.cfg with server.N lines (more than one participant) runs this process as that ensemble's
+member whose id is in <dataDir>/myid, as ZooKeeper's QuorumPeerMain does; role changes are logged
+("LEADING epoch 3", "FOLLOWING 2") and srvr reports "Mode: leader|follower|observer".
+
 Logs are pino JSON lines on stdout ("coord server listening on host:port" once ready).
 SIGTERM or SIGINT stops the server cleanly (exit 0); a second signal exits at once.
 
 Examples:
   coord server /etc/zookeeper/conf/zoo.cfg
   coord server --in-memory --port 2181 --log-format pretty
-  coord server zoo.cfg --port 2182 --4lw-commands-whitelist ruok,srvr,mntr`;
+  coord server zoo.cfg --port 2182 --4lw-commands-whitelist ruok,srvr,mntr
+  echo 2 > /var/lib/zookeeper/myid; coord server zoo.cfg   # zoo.cfg lists server.1..server.3`;
 
-/** `coord server [zoo.cfg]`: a standalone coord server configured like Apache ZooKeeper. */
+/** `coord server [zoo.cfg]`: a standalone coord server or an ensemble member, configured like Apache ZooKeeper. */
 export function registerServerCommand(program: Command): void {
   const command = program
     .command('server')
-    .description('run a standalone coord server, configured by a ZooKeeper zoo.cfg and/or flags')
+    .description('run a coord server (standalone, or an ensemble member when zoo.cfg has server.N lines), configured by a ZooKeeper zoo.cfg and/or flags')
     .argument('[zoo.cfg]', 'a ZooKeeper config file (default: none; flags and ZooKeeper defaults only)');
   for (const option of keyOptions()) command.addOption(option);
   command

@@ -4,6 +4,8 @@ import { startServer, type CoordServer } from '../../server/server.js';
 import { createServerLogger, type LogFormat, type LogLevel } from './logger.js';
 import { toServerOptions } from './server-options.js';
 import { startHttpEndpoints } from './endpoints.js';
+import { runQuorumMember } from './run-quorum.js';
+import { EXIT_CONFIG, EXIT_FAILED, EXIT_OK, nextStopSignal } from './process-exit.js';
 import type { HttpEndpoint } from '../../server/admin/http-listen.js';
 
 export interface RunServerOptions {
@@ -15,14 +17,7 @@ export interface RunServerOptions {
   readonly logLevel: LogLevel;
 }
 
-export const EXIT_OK = 0;
-/** The server could not start (port in use, ...) or failed while running. */
-export const EXIT_FAILED = 1;
-/** The configuration is wrong: nothing was started. */
-export const EXIT_CONFIG = 2;
-
-const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
-const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGINT: 2, SIGTERM: 15 };
+export { EXIT_CONFIG, EXIT_FAILED, EXIT_OK } from './process-exit.js';
 
 async function loadConfig(options: RunServerOptions): Promise<ParsedServerConfig> {
   const resolve = { inMemory: options.inMemory };
@@ -37,23 +32,6 @@ function configFailure(err: unknown, file: string | undefined): string | undefin
   const code = err instanceof Error && 'code' in err ? err.code : undefined;
   if (typeof code === 'string' && err instanceof Error) return `cannot read ${file ?? 'the config file'}: ${err.message}`;
   return undefined;
-}
-
-/** Resolves with the first stop signal; a second one while stopping exits at once (128 + signal). */
-function nextStopSignal(onForced: (signal: NodeJS.Signals) => void): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    let received = false;
-    const handler = (signal: NodeJS.Signals) => {
-      if (!received) {
-        received = true;
-        resolve(signal);
-        return;
-      }
-      onForced(signal);
-      process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 0));
-    };
-    for (const s of STOP_SIGNALS) process.on(s, handler);
-  });
 }
 
 /** `coord server`: load and check the config, serve until SIGTERM/SIGINT, stop cleanly. Returns the exit code. */
@@ -72,13 +50,8 @@ export async function runServer(options: RunServerOptions): Promise<number> {
   }
   const { config, warnings } = parsed;
   for (const w of warnings) log.warn({ key: w.key, source: describeSource(w.source) }, w.message);
-  if (config.mode === 'ensemble') {
-    const message = `${config.file ?? 'the configuration'} names an ensemble (${config.quorum.servers.map((s) => `server.${s.id}`).join(', ')}); coord server runs standalone only so far: remove the server.N lines, or run an Apache ZooKeeper ensemble`;
-    log.fatal(message);
-    process.stderr.write(`coord server: ${message}\n`);
-    return EXIT_CONFIG;
-  }
   log.debug({ config }, 'configuration');
+  if (config.mode === 'ensemble') return runQuorumMember(config, log);
 
   const stopSignal = nextStopSignal((signal) => log.warn({ signal }, `received ${signal} again while stopping; exiting now`));
   let server: CoordServer;

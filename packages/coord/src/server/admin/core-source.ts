@@ -30,6 +30,10 @@ export interface CoreSourceInput {
   /** Per-connection counters once wired, by connection id. */
   readonly connectionStats?: (connectionId: number) => ConnectionRecorder | undefined;
   readonly readOnly?: () => boolean;
+  /** What srvr's `Mode:` and mntr's zk_server_state say; default `standalone`. */
+  readonly serverState?: () => string;
+  /** srvr's `Zxid:`; default the tree's last processed zxid. */
+  readonly lastProcessedZxid?: () => bigint;
   readonly dataDirSizeBytes?: () => number;
   readonly logDirSizeBytes?: () => number;
 }
@@ -100,12 +104,12 @@ export function coreStatsSource(input: CoreSourceInput): ServerStatsSource {
 
   return {
     version: SERVER_VERSION,
-    serverState: () => 'standalone',
+    serverState: () => input.serverState?.() ?? 'standalone',
     readOnly: () => input.readOnly?.() ?? false,
     config: () => defaultConfig(input),
     nowMs: input.nowMs,
     uptimeMs: () => input.nowMs() - input.startedAtMs,
-    lastProcessedZxid: () => core.lastZxid,
+    lastProcessedZxid: () => input.lastProcessedZxid?.() ?? core.lastZxid,
     nodeCount: () => core.tree.nodeCount,
     approximateDataSize: () => core.tree.approximateDataSize,
     watchCount: () => core.watches.data.size + core.watches.child.size,

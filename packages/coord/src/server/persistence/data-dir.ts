@@ -8,6 +8,7 @@ import { listDir } from './fs-util.js';
 import { purge } from './purge.js';
 import { recover, type Recovered } from './recovery.js';
 import { serialiseSnapshot, writeSnapshot } from './snapshot-writer.js';
+import { truncateDataDir } from './truncate.js';
 import { TxnLog } from './txn-log.js';
 
 /**
@@ -32,18 +33,24 @@ export interface DataDirOptions {
   readonly configData?: Uint8Array;
   /** Nodes serialised between yields to the event loop while snapshotting (default 4000). */
   readonly snapshotNodesPerStep?: number;
+  /** Keep this many of the newest replayed txns in `recovery.recentTxns` (a quorum peer's DIFF history). */
+  readonly keepRecentTxns?: number;
   /** [0, 1) source for the snapshot roll; default Math.random. */
   readonly random?: () => number;
   readonly log?: (level: 'info' | 'warn', message: string) => void;
 }
 
 export interface DataDir {
-  /** The recovered tree. The server must apply to this very object (automatic snapshots read it). */
+  /**
+   * The recovered tree. The server must apply to this very object (automatic snapshots read it);
+   * `truncate` and `installSnapshot` replace it.
+   */
   readonly tree: DataTree;
   /** Live sessions (id → timeout ms): recovered, then kept current from appended createSession/closeSession. */
   readonly sessions: ReadonlyMap<bigint, number>;
   /** The zxid recovery reached; the server's next zxid is this + 1. */
   readonly lastZxid: bigint;
+  /** The last recovery (at open, or by `truncate`). */
   readonly recovery: Recovered;
   readonly snapDir: string;
   readonly logDir: string;
@@ -59,6 +66,18 @@ export interface DataDir {
   onFailure(listener: (err: Error) => void): () => void;
   /** Snapshots the tree now (after the txns it holds are durable). Resolves with the file name. */
   takeSnapshot(): Promise<string>;
+  /**
+   * A quorum peer's TRUNC (FileTxnSnapLog.truncateLog + ZKDatabase.loadDataBase): waits for the
+   * log, cuts everything after `zxid` from the dataDir, and recovers again. `tree`, `sessions`
+   * and `recovery` are the rebuilt ones afterwards; appends continue after the new last zxid.
+   */
+  truncate(zxid: bigint): Promise<Recovered>;
+  /**
+   * A quorum peer's SNAP sync: `tree` (at its lastProcessedZxid) and `sessions` replace the
+   * dataDir's state; log entries after that zxid (a diverged history) are cut, and the state is
+   * snapshotted durably. Resolves with the snapshot's file name.
+   */
+  installSnapshot(tree: DataTree, sessions: ReadonlyMap<bigint, number>): Promise<string>;
   /** The snapshot in progress, if any (automatic or takeSnapshot). */
   readonly snapshotInProgress: Promise<string> | undefined;
   purge(retain: number): Promise<string[]>;
@@ -79,11 +98,34 @@ export async function openDataDir(options: DataDirOptions): Promise<DataDir> {
   const snapDir = join(options.dataDir, VERSION_DIR);
   const logDir = join(options.dataLogDir ?? options.dataDir, VERSION_DIR);
   const makeTree = (): DataTree => new DataTree(options.configData, { extendedTypesEnabled: options.extendedTypesEnabled ?? false });
-  const recovery = await recover({ snapDir, logDir, makeTree, ...(options.log === undefined ? {} : { log: options.log }) });
+  const recoverDir = (): Promise<Recovered> =>
+    recover({ snapDir, logDir, makeTree, keepTxns: options.keepRecentTxns ?? 0, ...(options.log === undefined ? {} : { log: options.log }) });
+  let recovery = await recoverDir();
   const forceSync = options.forceSync ?? true;
-  const { tree } = recovery;
-  const sessions = recovery.sessions;
-  const log = new TxnLog({ dir: logDir, forceSync, preAllocSizeBytes: options.preAllocSizeBytes ?? DEFAULT_PREALLOC_BYTES }, recovery.lastZxid);
+  let tree = recovery.tree;
+  let sessions = recovery.sessions;
+  // The facade owns the listeners so they survive a new log writer (after truncate/installSnapshot).
+  const durableListeners = new Set<(zxid: bigint) => void>();
+  const failureListeners = new Set<(err: Error) => void>();
+  const openLog = (lastZxid: bigint): TxnLog => {
+    const writer = new TxnLog({ dir: logDir, forceSync, preAllocSizeBytes: options.preAllocSizeBytes ?? DEFAULT_PREALLOC_BYTES }, lastZxid);
+    writer.onDurable((zxid) => {
+      for (const listener of durableListeners) listener(zxid);
+    });
+    writer.onFailure((err) => {
+      for (const listener of failureListeners) listener(err);
+    });
+    return writer;
+  };
+  let log = openLog(recovery.lastZxid);
+  /** Closes the log writer and opens a new one once `reset` has rewritten the dataDir. */
+  const reopen = async (reset: () => Promise<bigint>): Promise<void> => {
+    await inProgress?.catch(() => undefined);
+    await log.close();
+    if (log.failed !== undefined) throw log.failed;
+    log = openLog(await reset());
+    logCount = 0;
+  };
 
   const snapCount = Math.max(2, options.snapCount ?? DEFAULT_SNAP_COUNT);
   const random = options.random ?? Math.random;
@@ -121,10 +163,18 @@ export async function openDataDir(options: DataDirOptions): Promise<DataDir> {
   if (sortedByZxid(await listDir(snapDir), SNAPSHOT_PREFIX).length === 0) await snapshot();
 
   const dir: DataDir = {
-    tree,
-    sessions,
-    lastZxid: recovery.lastZxid,
-    recovery,
+    get tree() {
+      return tree;
+    },
+    get sessions() {
+      return sessions;
+    },
+    get lastZxid() {
+      return recovery.lastZxid;
+    },
+    get recovery() {
+      return recovery;
+    },
     snapDir,
     logDir,
     get durableZxid() {
@@ -153,9 +203,35 @@ export async function openDataDir(options: DataDirOptions): Promise<DataDir> {
       }
     },
     flush: () => log.flush(),
-    onDurable: (listener) => log.onDurable(listener),
-    onFailure: (listener) => log.onFailure(listener),
+    onDurable: (listener) => {
+      durableListeners.add(listener);
+      return () => durableListeners.delete(listener);
+    },
+    onFailure: (listener) => {
+      failureListeners.add(listener);
+      return () => failureListeners.delete(listener);
+    },
     takeSnapshot: () => snapshot(),
+    async truncate(zxid) {
+      await reopen(async () => {
+        const cut = await truncateDataDir(snapDir, logDir, zxid);
+        options.log?.('info', `truncated the dataDir after 0x${zxid.toString(16)}${cut.cut === undefined ? '' : ` (${cut.cut.file} at byte ${cut.cut.offset})`}${cut.removed.length === 0 ? '' : `; removed ${cut.removed.join(', ')}`}`);
+        recovery = await recoverDir();
+        tree = recovery.tree;
+        sessions = recovery.sessions;
+        return recovery.lastZxid;
+      });
+      return recovery;
+    },
+    async installSnapshot(newTree, newSessions) {
+      await reopen(async () => {
+        await truncateDataDir(snapDir, logDir, newTree.lastProcessedZxid);
+        tree = newTree;
+        sessions = new Map(newSessions);
+        return newTree.lastProcessedZxid;
+      });
+      return snapshot();
+    },
     purge: (retain) => purge(snapDir, logDir, retain),
     readAcceptedEpoch: () => readEpoch(snapDir, ACCEPTED_EPOCH_FILE),
     writeAcceptedEpoch: (epoch) => writeEpoch(snapDir, ACCEPTED_EPOCH_FILE, epoch),

@@ -40,4 +40,24 @@ describe('DurableEgress: output waits for the txns it may reveal', () => {
     egress.markDurable(2n);
     expect(out).toEqual(['reply 2', 'ping']);
   });
+
+  it('a barrier narrows what output waits for, never beyond what was logged, and order is kept', () => {
+    const egress = new DurableEgress();
+    const out: string[] = [];
+    // A quorum leader: txns 1..3 applied ahead of their commit; 1 is committed.
+    egress.markLogged(3n);
+    egress.markDurable(1n);
+    egress.emit(() => out.push('reply 1'), 1n);
+    expect(out).toEqual(['reply 1']);
+    egress.emit(() => out.push('read seeing 3'));
+    egress.emit(() => out.push('reply 2'), 2n);
+    expect(out).toEqual(['reply 1']);
+    egress.markDurable(2n);
+    expect(out).toEqual(['reply 1']);
+    egress.markDurable(3n);
+    expect(out).toEqual(['reply 1', 'read seeing 3', 'reply 2']);
+    // A txn this egress was never told about (a follower's) holds nothing.
+    egress.emit(() => out.push('follower reply 9'), 9n);
+    expect(out.at(-1)).toBe('follower reply 9');
+  });
 });
