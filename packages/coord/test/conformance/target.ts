@@ -57,8 +57,24 @@ const coordDurable: ConformanceTarget = {
   },
 };
 
+/** A 3-member coord ensemble in this process; clients go to the leader or to a follower. */
+function coordEnsemble(side: 'leader' | 'follower'): ConformanceTarget {
+  return {
+    name: `coord-ensemble-${side}`,
+    async start(options = {}) {
+      const { QuorumFixture, settled } = await import('../integration/quorum-members.js');
+      const fixture = new QuorumFixture();
+      const tickTimeMs = options.tickTimeMs ?? 200;
+      const members = await fixture.start(3, { tickTimeMs, minSessionTimeoutMs: 2 * tickTimeMs, maxSessionTimeoutMs: 20 * tickTimeMs, fourLetterWords: '*', maxClientConnections: 0, forceSync: false });
+      const { leader, followers } = await settled(members);
+      const target = side === 'leader' ? leader : (followers[0] as typeof leader);
+      return { connectString: target.connectString, stop: () => fixture.teardown() };
+    },
+  };
+}
+
 /** Every known target, in the order they run. */
-export const allTargets: readonly ConformanceTarget[] = [apacheZooKeeper, coordStandalone, coordDurable];
+export const allTargets: readonly ConformanceTarget[] = [apacheZooKeeper, coordStandalone, coordDurable, coordEnsemble('leader'), coordEnsemble('follower')];
 
 /**
  * The targets named by COORD_CONFORMANCE_TARGETS (comma-separated), or all of them when it is

@@ -79,6 +79,21 @@ class Turns {
   }
 }
 
+/**
+ * Resolves once `path` has no children. A turn ends when takeLeadership returns and the node goes
+ * right after; on a follower, another session's read may come before that delete, so wait on a
+ * child watch rather than read once.
+ */
+async function childrenGone(client: CoordClient, path: string): Promise<void> {
+  for (;;) {
+    let changed!: () => void;
+    const event = new Promise<void>((resolve) => (changed = resolve));
+    const children = await client.getChildren(path, { watch: () => changed() });
+    if (children.length === 0) return;
+    await within(event, `the children of ${path} to go (${children.join(', ')})`);
+  }
+}
+
 function expectStrictlyIncreasing(tokens: readonly bigint[]): void {
   for (let i = 1; i < tokens.length; i++) expect(tokens[i] as bigint, `token ${i} of ${tokens.join(', ')}`).toBeGreaterThan(tokens[i - 1] as bigint);
 }
@@ -117,6 +132,7 @@ for (const target of targets) {
       turns.release('p2');
       await turns.waitFor((r) => r.kind === 'end' && r.id === 'p2', 1, 'p2 to end');
       expect(turns.describe()).toBe('p0:start p0:end p1:start p1:end p2:start p2:end');
+      await childrenGone(await zk.client(), zk.path('/leader'));
       expect(await a.getParticipants()).toEqual([]);
       expect(turns.violations).toEqual([]);
       expectStrictlyIncreasing(turns.starts().map((r) => r.token));
