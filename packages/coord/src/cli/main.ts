@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { registerShellCommand } from './shell/command.js';
 import { registerBenchCommand } from './bench/command.js';
 import { registerServerCommand } from './server/command.js';
+import { registerDrillCommand } from './drill/command.js';
+import { registerEnsembleCommand } from './ensemble/command.js';
 
 const program = new Command();
 program
@@ -14,6 +16,8 @@ program
 registerShellCommand(program);
 registerBenchCommand(program);
 registerServerCommand(program);
+registerDrillCommand(program);
+registerEnsembleCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`coord: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -3,7 +3,8 @@ import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INSTALL_HINT, locateApacheZooKeeper, locateJava, type ApacheZooKeeperInstall } from './apache-zookeeper-install.js';
+import { INSTALL_HINT, locateApacheZooKeeper, locateJava } from './apache-zookeeper-install.js';
+import { apacheJvmFlags, apacheLoggingFlags } from './apache-jvm.js';
 import { getFreePort } from './free-port.js';
 import { fourLetterWord } from './four-letter-word.js';
 import { OutputTail } from './output-tail.js';
@@ -52,23 +53,6 @@ const HOST = '127.0.0.1';
 /** A port picked free can be taken before the JVM binds it; then we pick again. */
 const BIND_ATTEMPTS = 3;
 
-/**
- * JVM flags chosen for a test suite that starts several servers on a small machine: a small heap,
- * the C1 compiler only and the serial collector start fastest and use least memory; no perf-data
- * files in /tmp. extendedTypesEnabled turns on TTL nodes (createTTL is UNIMPLEMENTED without it).
- */
-const FAST_START_FLAGS = ['-Xmx256m', '-Xms32m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
-const THROUGHPUT_FLAGS = ['-Xmx1g', '-Xms1g', '-XX:+UseParallelGC'];
-const JVM_FLAGS = [
-  '-Xshare:auto',
-  '-XX:-UsePerfData',
-  '-XX:+ExitOnOutOfMemoryError',
-  '-Djava.awt.headless=true',
-  '-Dzookeeper.extendedTypesEnabled=true',
-  '-Dzookeeper.admin.enableServer=false',
-  '-Dzookeeper.4lw.commands.whitelist=*',
-];
-
 // Every JVM still running and every temporary directory not yet removed, so a test process that
 // exits without calling stop() leaks neither. ('exit' handlers must be synchronous: SIGKILL and
 // rmSync. A Ctrl-C in a terminal reaches the JVM directly, as it shares our process group.)
@@ -110,27 +94,6 @@ function zooCfg(dataDir: string, port: number, tickTimeMs: number, extra: Readon
       return `${key}=${value}\n`;
     })
     .join('');
-}
-
-function loggingFlags(install: ApacheZooKeeperInstall, level: string, confDir: string): { flags: string[]; files: Array<[string, string]> } {
-  switch (install.logBinding) {
-    case 'slf4j-simple':
-      return { flags: [`-Dorg.slf4j.simpleLogger.defaultLogLevel=${level}`, '-Dorg.slf4j.simpleLogger.logFile=System.err'], files: [] };
-    case 'logback': {
-      const file = join(confDir, 'logback.xml');
-      const xml =
-        '<configuration>\n' +
-        '  <appender name="ERR" class="ch.qos.logback.core.ConsoleAppender">\n' +
-        '    <target>System.err</target>\n' +
-        '    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n</pattern></encoder>\n' +
-        '  </appender>\n' +
-        `  <root level="${level.toUpperCase()}"><appender-ref ref="ERR"/></root>\n` +
-        '</configuration>\n';
-      return { flags: [`-Dlogback.configurationFile=${file}`], files: [[file, xml]] };
-    }
-    case 'none':
-      return { flags: [], files: [] };
-  }
 }
 
 interface Launched {
@@ -234,12 +197,10 @@ export async function startApacheZooKeeper(options: StartApacheZooKeeperOptions 
     const port = await getFreePort(HOST);
     const cfgPath = join(tmp, 'zoo.cfg');
     await writeFile(cfgPath, zooCfg(dataDir, port, tickTimeMs, options.extraConfig ?? {}));
-    const logging = loggingFlags(install, options.logLevel ?? 'warn', tmp);
-    for (const [file, text] of logging.files) await writeFile(file, text);
+    const logging = await apacheLoggingFlags(install, options.logLevel ?? 'warn', tmp);
 
-    const tuning = options.jvm === 'throughput' ? THROUGHPUT_FLAGS : FAST_START_FLAGS;
     const properties = Object.entries(options.systemProperties ?? {}).map(([k, v]) => `-D${k}=${v}`);
-    const args = [...tuning, ...JVM_FLAGS, ...properties, ...logging.flags, '-cp', install.classpath.join(':'), 'org.apache.zookeeper.server.ZooKeeperServerMain', cfgPath];
+    const args = [...apacheJvmFlags(options.jvm), '-Dzookeeper.extendedTypesEnabled=true', ...properties, ...logging, '-cp', install.classpath.join(':'), 'org.apache.zookeeper.server.ZooKeeperServerMain', cfgPath];
     const launched = launch(java, args, tmp);
     const outcome = await waitReady(port, dataDir, launched, deadline);
     if (outcome === 'ready') return handle(launched, port, dataDir, tmp);

@@ -5,3 +5,4 @@ export * from './apache-zookeeper.js';
 export * from './tcp-proxy.js';
 export * from './client-faults.js';
 export { startServer, CoordServer, type ServerOptions } from '../server/server.js';
+export * from './ensemble/index.js';

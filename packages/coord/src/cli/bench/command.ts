@@ -4,6 +4,7 @@ import { runClientBench } from './run.js';
 import { parseServerBenchOptions, SERVER_DEFAULTS, SERVER_NAMES, SERVER_WORKLOAD_NAMES, type RawServerBenchOptions, type ServerBenchOptions } from './server-options.js';
 import { runServerBench } from './server-run.js';
 import { registerRecipesBench } from './recipes-command.js';
+import { registerEnsembleBench } from './ensemble-command.js';
 
 /** `coord bench <suite>`: benchmarks that report ratios against a reference measured in the same run. */
 export function registerBenchCommand(program: Command): void {
@@ -60,6 +61,7 @@ export function registerBenchCommand(program: Command): void {
     });
 
   registerRecipesBench(bench, parseOrExit);
+  registerEnsembleBench(bench, parseOrExit);
 }
 
 /** Bad options end the command with commander's usage error (exit code 1), not a stack trace. */
