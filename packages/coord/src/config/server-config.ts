@@ -2,9 +2,9 @@ import type { QuorumServerSpec } from './servers.js';
 
 /**
  * Everything `coord server` is configured with, resolved (defaults applied, cross-checked).
- * Grouped by the subsystem that consumes it so each can be wired on its own: `client` and
- * `session` map onto ServerOptions today; `persistence`, `admin` and `metrics` are parsed and
- * validated now and wait for the engineers building those parts; `quorum` waits for the ensemble.
+ * Grouped by the subsystem that consumes it so each is wired on its own: `client` and `session`
+ * map onto ServerOptions, `persistence` onto the dataDir, `admin` and `metrics` onto their
+ * endpoints, and `quorum` onto an ensemble member (quorum/node.ts).
  * Names follow DESIGN.md rule 6 (units last); the zoo.cfg key is in each comment.
  */
 export interface ServerConfig {
