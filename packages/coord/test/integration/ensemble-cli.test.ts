@@ -5,7 +5,6 @@
  * They check wiring and output shape; speeds are the drills' business, not a test's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.js';
@@ -16,7 +15,6 @@ if (!apacheAvailable) {
   if (process.env['CI'] === 'true') throw new Error('Apache ZooKeeper is required in CI: apt-get install -y zookeeper');
   console.warn('SKIPPING ensemble CLI tests: Apache ZooKeeper not installed (apt-get install -y zookeeper, or set ZOOKEEPER_HOME)');
 }
-const coordPeerExists = existsSync(new URL('../../src/quorum/node.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -62,7 +60,7 @@ function alive(pid: number): boolean {
 
 describe.skipIf(!apacheAvailable)('coord ensemble / drill / bench ensemble (CLI smoke)', () => {
   it('coord ensemble prints the connect string and the leader, serves clients, and Ctrl-C stops every member', async () => {
-    const run = coord(['ensemble', '--size', '3', '--tick-time', '500', ...(coordPeerExists ? [] : ['--apache'])]);
+    const run = coord(['ensemble', '--size', '3', '--tick-time', '500']);
     await expect.poll(() => run.stdout, { timeout: 60_000, interval: 100 }).toMatch(/Ctrl-C stops every member/);
     const connectString = /connect string: (\S+)/.exec(run.stdout)?.[1] ?? '';
     expect(connectString.split(',')).toHaveLength(3);
@@ -81,29 +79,30 @@ describe.skipIf(!apacheAvailable)('coord ensemble / drill / bench ensemble (CLI 
     for (const pid of pids) expect(alive(pid)).toBe(false);
   });
 
-  it('coord drill leader-kill --target apache --kills 2 prints a timeline and a summary with 0 writes lost', async () => {
-    const run = coord(['drill', 'leader-kill', '--target', 'apache', '--kills', '2', '--writers', '2', '--tick-time', '500']);
-    const code = await run.exited;
-    expect(code, run.stderr).toBe(0);
-    expect(run.stdout.match(/^\[apache\] kill [12]\/2: leader \d .*new leader \d after [\d.]+ ms; first write acked after [\d.]+ ms/gm)).toHaveLength(2);
-    expect(run.stdout).toMatch(/\| apache +\| +2 \|.*\| +0 \|\n/);
-  });
+  for (const target of ['coord', 'apache'] as const) {
+    it(`coord drill leader-kill --target ${target} --kills 2 prints a timeline and a summary with 0 writes lost`, async () => {
+      const run = coord(['drill', 'leader-kill', '--target', target, '--kills', '2', '--writers', '2', '--tick-time', '500']);
+      const code = await run.exited;
+      expect(code, run.stderr).toBe(0);
+      expect(run.stdout.match(new RegExp(`^\\[${target}\\] kill [12]/2: leader \\d .*new leader \\d after [\\d.]+ ms; first write acked after [\\d.]+ ms`, 'gm'))).toHaveLength(2);
+      expect(run.stdout).toMatch(new RegExp(`\\| ${target} +\\| +2 \\|.*\\| +0 \\|\\n`));
+    });
 
-  it('coord drill partition --target apache checks fencing, rejoin and data', async () => {
-    const run = coord(['drill', 'partition', '--target', 'apache', '--writers', '2', '--tick-time', '500', '--sync-limit', '4']);
-    await run.exited;
-    // The election-time row is a measurement on a possibly loaded machine; these rows are not.
-    expect(run.stdout, run.stderr).toMatch(/cut-off leader acknowledges no write.*\| +PASS \|/);
-    expect(run.stdout).toMatch(/old leader rejoins as a follower after heal.*\| +PASS \|/);
-    expect(run.stdout).toMatch(/acknowledged writes lost.*\| 0 of \d+ .*\| +PASS \|/);
-  });
+    it(`coord drill partition --target ${target} checks fencing, rejoin and data`, async () => {
+      const run = coord(['drill', 'partition', '--target', target, '--writers', '2', '--tick-time', '500', '--sync-limit', '4']);
+      await run.exited;
+      // The election-time row is a measurement on a possibly loaded machine; these rows are not.
+      expect(run.stdout, run.stderr).toMatch(/cut-off leader acknowledges no write.*\| +PASS \|/);
+      expect(run.stdout).toMatch(/old leader rejoins as a follower after heal.*\| +PASS \|/);
+      expect(run.stdout).toMatch(/acknowledged writes lost.*\| 0 of \d+ .*\| +PASS \|/);
+    });
+  }
 
   it('coord bench ensemble runs a tiny round and prints the table with both connection points', async () => {
-    const servers = coordPeerExists ? 'coord,apache' : 'apache';
-    const run = coord(['bench', 'ensemble', '--servers', servers, '--rounds', '1', '--duration-ms', '100', '--warmup-ms', '0', '--server-warmup-ms', '0', '--write-concurrency', '1,16', '--read-concurrency', '16']);
+    const run = coord(['bench', 'ensemble', '--servers', 'coord,apache', '--rounds', '1', '--duration-ms', '100', '--warmup-ms', '0', '--server-warmup-ms', '0', '--write-concurrency', '1,16', '--read-concurrency', '16']);
     expect(await run.exited, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/\| setData +\| 1 +\| follower/);
     expect(run.stdout).toMatch(/\| getData +\| 16 +\| leader/);
-    if (coordPeerExists) expect(run.stdout).toMatch(/coord\/apache ops\/s/);
+    expect(run.stdout).toMatch(/coord\/apache ops\/s/);
   });
 });
