@@ -245,6 +245,10 @@ export async function startQuorumPeer(options: QuorumPeerOptions): Promise<Quoru
     ...(options.snapCount === undefined ? {} : { snapCount: options.snapCount }),
     extendedTypesEnabled,
     keepRecentTxns: committedLogSize,
+    // One pass, not fuzzy: a leader's tree holds proposals not yet committed, and a TRUNC may
+    // later drop them. A snapshot named S must then hold nothing after S, or the cut would keep
+    // their effects; a fuzzy snapshot takes in whatever is applied while it is written.
+    snapshotNodesPerStep: Infinity,
     log,
   });
   let transport: PeerTransport | undefined;
