@@ -47,7 +47,7 @@ async function readOn(ensemble: EnsembleHandle, id: number, path: string): Promi
 }
 
 function suite(name: string, skip: boolean, start: (options: StartEnsembleOptions) => Promise<EnsembleHandle>): void {
-  describe.skipIf(skip)(`ensemble kit: ${name}`, () => {
+  describe.skipIf(skip)(`ensemble kit: ${name}`, () => { // Apache's suite requires Apache ZooKeeper; skips only outside CI
     let ensemble: EnsembleHandle;
 
     beforeAll(async () => {
@@ -136,7 +136,7 @@ function suite(name: string, skip: boolean, start: (options: StartEnsembleOption
     });
   });
 
-  describe.skipIf(skip)(`ensemble kit: ${name} with an observer`, () => {
+  describe.skipIf(skip)(`ensemble kit: ${name} with an observer`, () => { // Apache's suite requires Apache ZooKeeper; skips only outside CI
     it('serves the observer, which does not vote', async () => {
       await using ensemble = await start({ size: 3, observers: 1, ...FAST });
       const modes = await ensemble.modes();
