@@ -18,6 +18,7 @@ const pureCoreFiles = [
   'packages/coord/src/server/txn.ts',
   'packages/coord/src/server/egress.ts',
   'packages/coord/src/server/write-requests.ts',
+  'packages/coord/src/server/write-txn.ts',
   'packages/coord/src/quorum/core/**/*.ts',
   'packages/coord/src/quorum/wire/**/*.ts',
   // The simulator: every choice comes from its seeded PRNG and its virtual clock (its CLI is the shell).

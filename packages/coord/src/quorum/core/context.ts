@@ -13,7 +13,7 @@ export interface PeerContext {
   emit(output: PeerOutput): void;
   send(to: PeerId, packet: QuorumPacket, snapshot?: Uint8Array): void;
   isParticipant(id: PeerId): boolean;
-  /** Whether `ids` hold a strict majority of the participants. */
+  /** Whether `ids` (no id twice) hold a strict majority of the participants. */
   isQuorum(ids: Iterable<PeerId>): boolean;
   reportState(state: ServerState, phase: ZabPhase, leader: PeerId | undefined, epoch: bigint): void;
   /** Leaves the current role and starts a new election. */

@@ -14,7 +14,8 @@ import {
   LEARNER_PROTOCOL_VERSION,
 } from '../wire/packets.js';
 import { packet, type PeerContext } from './context.js';
-import { SERVER_SESSION, sessionExpiredTxn, txnForWrite } from './write-entry.js';
+import { errorTxn, SERVER_SESSION, writeTxn } from '../../server/write-txn.js';
+import { ErrorCode } from '../../errors/codes.js';
 import { epochOf, hex, PacketType, ServerState, zxidOf, type ClientWrite, type PeerId, type QuorumPacket } from './types.js';
 
 type LearnerStage = 'connected' | 'infoReceived' | 'epochSent' | 'epochAcked' | 'synced' | 'uptodate';
@@ -170,8 +171,7 @@ export class LeaderRole {
 
   private tryDecideEpoch(): void {
     if (this.newEpoch !== undefined) return;
-    const participants = [...this.infoEpochs.keys()].filter((id) => this.ctx.isParticipant(id));
-    if (!this.ctx.isQuorum(participants)) return;
+    if (!this.ctx.isQuorum(this.infoEpochs.keys())) return;
     let max = 0n;
     for (const e of this.infoEpochs.values()) if (e > max) max = e;
     this.newEpoch = max + 1n;
@@ -321,8 +321,8 @@ export class LeaderRole {
     }
     const zxid = zxidOf(this.newEpoch as bigint, ++this.counter);
     const entry = this.sessionAlive(write)
-      ? txnForWrite(this.ctx.replica.tree, write, zxid, this.ctx.now, this.ctx.config.extendedTypesEnabled)
-      : sessionExpiredTxn(write, zxid, this.ctx.now);
+      ? writeTxn(this.ctx.replica.tree, write, zxid, this.ctx.now, this.ctx.config.extendedTypesEnabled)
+      : errorTxn(write, zxid, this.ctx.now, ErrorCode.SESSIONEXPIRED);
     if (entry.txn.type === OpCode.createSession) this.sessions?.add(write.sessionId, entry.txn.record.timeOut, this.ctx.now);
     if (entry.txn.type === OpCode.closeSession) this.sessions?.setClosing(write.sessionId);
     this.ctx.emit({ kind: 'append', entry });
@@ -389,10 +389,9 @@ export class LeaderRole {
     for (;;) {
       const head = this.outstanding[0];
       if (head === undefined) break;
-      const zxid = head.entry.header.zxid;
-      const acks = new Set(head.acks);
-      if (this.ctx.durable >= zxid) acks.add(self);
-      if (!this.ctx.isQuorum(acks)) break;
+      // Our own ACK counts once the txn is on our disk.
+      if (this.ctx.durable >= head.entry.header.zxid) head.acks.add(self);
+      if (!this.ctx.isQuorum(head.acks)) break;
       this.outstanding.shift();
       this.commit(head);
       committedAny = true;

@@ -71,12 +71,15 @@ export class PeerCore {
       acceptedEpoch,
       currentEpoch,
       durable: this.replica.lastLogged,
-      emit: (o) => void this.out.push(o),
+      emit: (o) => {
+        if (o.kind === 'reload') this.reloading = true;
+        this.out.push(o);
+      },
       send: (to, p, snapshot) => void this.out.push(snapshot === undefined ? { kind: 'send', to, packet: p } : { kind: 'send', to, packet: p, snapshot }),
       isParticipant: (id) => this.participants.has(id),
       isQuorum: (ids) => {
         let n = 0;
-        for (const id of new Set(ids)) if (this.participants.has(id)) n++;
+        for (const id of ids) if (this.participants.has(id)) n++;
         return n * 2 > this.participants.size;
       },
       reportState: (state, phase, leader, epoch) => this.reportState(state, phase, leader, epoch),
@@ -141,7 +144,6 @@ export class PeerCore {
     if (nowMs > this.nowMs) this.nowMs = nowMs;
     this.out = [];
     step();
-    if (this.out.some((o) => o.kind === 'reload')) this.reloading = true;
     this.scheduleTimer();
     return this.out;
   }

@@ -102,10 +102,7 @@ export class Replica {
   planSync(peerLast: bigint): { kind: 'diff'; truncateTo?: bigint; txns: TxnEntry[] } | { kind: 'snap' } {
     const last = this.tree.lastProcessedZxid;
     if (peerLast === last) return { kind: 'diff', txns: [] };
-    if (peerLast > last) {
-      if (this.shares(last)) return { kind: 'diff', truncateTo: last, txns: [] };
-      return { kind: 'snap' };
-    }
+    if (peerLast > last) return { kind: 'diff', truncateTo: last, txns: [] };
     if (peerLast < this.historyBase) return { kind: 'snap' };
     if (peerLast === this.historyBase) return { kind: 'diff', txns: this.history.slice() };
     const at = this.indexOf(peerLast);
@@ -120,11 +117,6 @@ export class Replica {
     }
     const truncateTo = below >= 0 ? (this.history[below] as TxnEntry).header.zxid : this.historyBase;
     return { kind: 'diff', truncateTo, txns: this.history.slice(below + 1) };
-  }
-
-  /** Whether `zxid` is a point of our history a learner can be cut back to. */
-  private shares(zxid: bigint): boolean {
-    return zxid === this.historyBase || this.indexOf(zxid) >= 0 || zxid === this.tree.lastProcessedZxid;
   }
 
   private indexOf(zxid: bigint): number {

@@ -1,6 +1,7 @@
 import type { Id } from '../../jute/records/data.js';
 import type { ApplyResult } from '../../server/apply.js';
 import type { DataTree } from '../../server/data-tree.js';
+import type { SubmittedWrite } from '../../server/write-path.js';
 import type { TxnEntry } from '../../server/txn.js';
 
 /**
@@ -111,14 +112,7 @@ export interface RecoveredState {
 }
 
 /** A client write as the shell hands it to the core: the raw request, as a learner forwards it. */
-export interface ClientWrite {
-  readonly sessionId: bigint;
-  readonly cxid: number;
-  readonly opcode: number;
-  /** The request body after the RequestHeader (for createSession: the int timeout). */
-  readonly body: Uint8Array;
-  readonly authIds: readonly Id[];
-}
+export type ClientWrite = SubmittedWrite;
 
 export type PeerInput =
   /** Time passed; the core checks its deadlines (the shell calls this at the last `timer` asked for). */
