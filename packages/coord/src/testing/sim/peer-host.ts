@@ -5,6 +5,7 @@ import { encodeTreeSnapshot } from '../../server/persistence/snapshot-tree.js';
 import type { ClientWrite } from '../../quorum/core/types.js';
 import type { TxnEntry } from '../../server/txn.js';
 import type { Checkers } from './checkers.js';
+import { CommitTracker } from './commit-tracker.js';
 import { SimDisk, type DiskParams } from './disk.js';
 import { describeEntry, fingerprint } from './fingerprint.js';
 import type { Network } from './network.js';
@@ -60,11 +61,8 @@ export class PeerHost {
   private mailbox: PeerInput[] = [];
   private timer: ScheduledEvent | undefined;
   private egress = new DurableEgress();
+  private readonly commits: CommitTracker;
   /** The role and phase from the last `state` output run (the core's own may be further on). */
-  private reported: { state: number; phase: string } = { state: ServerState.LOOKING, phase: 'election' };
-  /** Applied but not yet known committed: a leader's speculation, a learner's sync-phase txns. */
-  private speculative: { zxid: bigint; fp: Fingerprint }[] = [];
-  private readonly speculatedZxids = new Set<bigint>();
   private sessionCounter = 0;
   private readonly snapshotLineage = new WeakMap<PeerInput, Lineage>();
   /** Why a real server would refuse to start from this disk, if it would. */
@@ -75,6 +73,7 @@ export class PeerHost {
     readonly config: PeerCoreConfig,
     private readonly env: HostEnv,
   ) {
+    this.commits = new CommitTracker(id, env.checkers);
     this.disk = new SimDisk(env.scheduler, env.rng, env.diskParams, (zxid) => this.deliver({ kind: 'durable', zxid }));
   }
 
@@ -121,9 +120,7 @@ export class PeerHost {
     this.incarnation++;
     this.lineage = rec.lineage;
     this.egress = new DurableEgress();
-    this.speculative = [];
-    this.speculatedZxids.clear();
-    this.reported = { state: ServerState.LOOKING, phase: 'election' };
+    this.commits.restart();
     this.serving = false;
     this.busy = false;
     this.mailbox = [];
@@ -260,8 +257,7 @@ export class PeerHost {
       this.env.checkers.violation(`${this.name} reload would refuse to start: ${rec.refused}`);
     }
     this.lineage = rec.lineage;
-    this.speculative = [];
-    this.speculatedZxids.clear();
+    this.commits.forget();
     this.env.checkers.resetApplied(this.id);
     return rec.state;
   }
@@ -312,47 +308,26 @@ export class PeerHost {
         });
         return;
       case 'state':
-        this.reported = { state: out.state, phase: out.phase };
-        if (out.phase === 'broadcast' && out.state !== ServerState.LEADING) {
-          for (const t of this.speculative) env.checkers.onCommitted(this.id, t.zxid, t.fp);
-          this.speculative = [];
-        } else if (out.phase === 'election') {
-          this.speculative = [];
-          this.speculatedZxids.clear();
-        }
+        this.commits.state(out.state, out.phase, out.epoch, out.leader);
         env.trace(`${this.name} ${stateName(out.state)} ${out.phase} epoch ${out.epoch}${out.leader !== undefined ? ` leader p${out.leader}` : ''}`);
-        env.checkers.onState(this.id, out.state, out.phase, out.epoch, out.leader);
         return;
       case 'applied': {
         const zxid = out.entry.header.zxid;
         const fp = fingerprint(out.entry);
         env.trace(`${this.name} applied ${describeEntry(out.entry)}`);
-        env.checkers.onApplied(this.id, zxid, fp);
         this.addLineage(zxid, fp);
-        // Proof of commit: a learner applying in broadcast (on COMMIT/INFORM). A leader's applies
-        // wait for `committed`; a learner's during sync for its UPTODATE (the new epoch's
-        // NEWLEADER quorum is what commits a DIFF's txns).
-        const r = this.reported;
-        if (r.phase === 'broadcast' && r.state !== ServerState.LEADING && !this.speculatedZxids.has(zxid)) env.checkers.onCommitted(this.id, zxid, fp);
-        else this.speculative.push({ zxid, fp });
+        this.commits.applied(zxid, fp);
         const { entry, result } = out;
         this.egress.emit(() => env.clients.reply(this.id, entry, result));
         return;
       }
       case 'speculated':
         this.egress.markLogged(out.zxid);
-        this.speculatedZxids.add(out.zxid);
+        this.commits.speculatedTxn(out.zxid);
         return;
       case 'committed': {
         env.trace(`${this.name} committed ≤ ${hex(out.zxid)}`);
-        const keep: { zxid: bigint; fp: Fingerprint }[] = [];
-        for (const s of this.speculative) {
-          if (s.zxid <= out.zxid) {
-            env.checkers.onCommitted(this.id, s.zxid, s.fp);
-            this.speculatedZxids.delete(s.zxid);
-          } else keep.push(s);
-        }
-        this.speculative = keep;
+        this.commits.committed(out.zxid);
         this.egress.markDurable(out.zxid);
         return;
       }

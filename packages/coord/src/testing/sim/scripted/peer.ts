@@ -5,11 +5,12 @@ import { DurableEgress } from '../../../server/egress.js';
 import type { TxnEntry } from '../../../server/txn.js';
 import type { ClientWrite } from '../../../quorum/core/types.js';
 import type { Checkers } from '../checkers.js';
+import { CommitTracker } from '../commit-tracker.js';
 import { describeEntry, fingerprint } from '../fingerprint.js';
 import type { Network } from '../network.js';
 import { packetName, stateName } from '../peer-host.js';
 import type { Scheduler, ScheduledEvent } from '../scheduler.js';
-import type { CoreFactory, Fingerprint, Lineage, SimCore } from '../types.js';
+import type { CoreFactory, Lineage, SimCore } from '../types.js';
 import { makeTree, RecoveryRefused, ScriptedDisk, type DiskRecovery } from './disk.js';
 
 /**
@@ -75,10 +76,7 @@ export class ScriptedPeer {
   private busy = false;
   private timer: ScheduledEvent | undefined;
   private egress = new DurableEgress();
-  /** Applied but not yet known committed: a leader's speculation, a learner's sync-phase txns. */
-  private speculative: { zxid: bigint; fp: Fingerprint }[] = [];
-  private reported: { state: ServerState; phase: string } = { state: ServerState.LOOKING, phase: 'election' };
-  private readonly speculated = new Set<bigint>();
+  private readonly commits: CommitTracker;
   /** Every state this peer reported, oldest first (for assertions). */
   readonly states: { state: ServerState; phase: string; epoch: bigint; leader: PeerId | undefined; atMs: number }[] = [];
 
@@ -87,6 +85,7 @@ export class ScriptedPeer {
     readonly config: PeerCoreConfig,
     private readonly env: PeerEnv,
   ) {
+    this.commits = new CommitTracker(id, env.checkers);
     this.disk = new ScriptedDisk({
       after: (ms, run) => void env.scheduler.after(ms, run),
       beforeFsync: (zxid) => {
@@ -125,9 +124,7 @@ export class ScriptedPeer {
     this.incarnation++;
     this.lineage = rec.lineage;
     this.egress = new DurableEgress();
-    this.speculative = [];
-    this.speculated.clear();
-    this.reported = { state: ServerState.LOOKING, phase: 'election' };
+    this.commits.restart();
     this.serving = false;
     this.paused = false;
     this.busy = false;
@@ -256,8 +253,7 @@ export class ScriptedPeer {
     }
     this.env.trace(`${this.name} reloaded: ${dropped} txns cut, at ${hex(rec.state.tree.lastProcessedZxid)}`);
     this.lineage = rec.lineage;
-    this.speculative = [];
-    this.speculated.clear();
+    this.commits.forget();
     this.env.checkers.resetApplied(this.id);
     return rec.state;
   }
@@ -307,45 +303,24 @@ export class ScriptedPeer {
         });
         return;
       case 'state':
-        this.reported = { state: out.state, phase: out.phase };
-        if (out.phase === 'broadcast' && out.state !== ServerState.LEADING) {
-          // UPTODATE: the NEWLEADER quorum committed what the sync brought.
-          for (const t of this.speculative) env.checkers.onCommitted(this.id, t.zxid, t.fp);
-          this.speculative = [];
-        } else if (out.phase === 'election') {
-          this.speculative = [];
-          this.speculated.clear();
-        }
+        this.commits.state(out.state, out.phase, out.epoch, out.leader);
         this.states.push({ state: out.state, phase: out.phase, epoch: out.epoch, leader: out.leader, atMs: env.scheduler.nowMs });
         env.trace(`${this.name} ${stateName(out.state)} ${out.phase} epoch ${out.epoch}${out.leader !== undefined ? ` leader p${out.leader}` : ''}`);
-        env.checkers.onState(this.id, out.state, out.phase, out.epoch, out.leader);
         return;
       case 'applied': {
         const zxid = out.entry.header.zxid;
         const fp = fingerprint(out.entry);
-        env.checkers.onApplied(this.id, zxid, fp);
-        // Proof of commit: a learner applying in broadcast (COMMIT/INFORM). A leader's applies wait
-        // for `committed`, a learner's during sync for its UPTODATE.
-        const r = this.reported;
-        if (r.phase === 'broadcast' && r.state !== ServerState.LEADING && !this.speculated.has(zxid)) env.checkers.onCommitted(this.id, zxid, fp);
-        else this.speculative.push({ zxid, fp });
+        this.commits.applied(zxid, fp);
         const { entry, result } = out;
         this.egress.emit(() => env.clients.reply(this.id, entry, result));
         return;
       }
       case 'speculated':
         this.egress.markLogged(out.zxid);
-        this.speculated.add(out.zxid);
+        this.commits.speculatedTxn(out.zxid);
         return;
       case 'committed': {
-        const keep: { zxid: bigint; fp: Fingerprint }[] = [];
-        for (const s of this.speculative) {
-          if (s.zxid <= out.zxid) {
-            env.checkers.onCommitted(this.id, s.zxid, s.fp);
-            this.speculated.delete(s.zxid);
-          } else keep.push(s);
-        }
-        this.speculative = keep;
+        this.commits.committed(out.zxid);
         this.egress.markDurable(out.zxid);
         return;
       }
